@@ -1,0 +1,46 @@
+"""The claim's timeline and its place in the review queue: the low-level writes
+that every other claims service goes through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from claims.models import Claim, ClaimEvent, EventKind
+
+
+def claim_event_add(
+    *, claim: Claim, kind: str, summary: str, actor: Any = None, **data: Any
+) -> ClaimEvent:
+    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return ClaimEvent.objects.create(
+        claim=claim, kind=kind, summary=summary[:1000], actor=actor, data=data
+    )
+
+
+def claim_flag_for_review(*, claim: Claim, code: str, message: str, **data: Any) -> bool:
+    """Put the claim in the review queue; False when the same reason is already there.
+
+    A reason replaces an older one with the same code, so a code names one
+    concern (`verdict_mismatch`, `source:12`) and the queue shows its latest state.
+    """
+    if any(r.get("code") == code and r.get("message") == message for r in claim.review_reasons):
+        return False
+    reasons = [r for r in claim.review_reasons if r.get("code") != code]
+    reasons.append(
+        {"code": code, "message": message[:1000], "at": timezone.now().isoformat(), **data}
+    )
+    Claim.objects.filter(pk=claim.pk).update(needs_review=True, review_reasons=reasons)
+    claim.needs_review, claim.review_reasons = True, reasons
+    claim_event_add(claim=claim, kind=EventKind.REVIEW_FLAGGED, summary=message, code=code)
+    return True
+
+
+def claim_withdraw_review_reason(*, claim: Claim, code: str) -> None:
+    """Drop reasons of one kind that no longer hold (the verdict and evidence agree again)."""
+    reasons = [r for r in claim.review_reasons if r.get("code") != code]
+    if reasons == claim.review_reasons:
+        return
+    Claim.objects.filter(pk=claim.pk).update(needs_review=bool(reasons), review_reasons=reasons)
+    claim.needs_review, claim.review_reasons = bool(reasons), reasons

@@ -1,0 +1,164 @@
+"""Linking sources to claims, relabelling and deprecating that evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims.events import claim_event_add
+from claims.models import NOTE_MAX, Claim, EventKind, Evidence, LabelledBy
+from claims.scoring import claim_recompute_firmness
+from claims.services import claim_bump_version, claim_lock
+from sources.addresses import InvalidSourceURL
+from sources.models import Source
+from sources.services import source_get_or_create
+
+LABEL_FIELDS = ("stance", "certainty", "kind", "quote", "derived_from")
+REASON_MAX = 500
+
+
+class EvidenceAlreadyLinked(Exception):
+    """The claim already has live evidence from this source."""
+
+    def __init__(self, existing: Evidence) -> None:
+        super().__init__(f"This source is already evidence #{existing.pk} of the claim.")
+        self.existing = existing
+
+
+def _source_from(source: Source | None, url: str | None, field: str) -> Source | None:
+    if source is not None:
+        return source
+    if not url:
+        return None
+    try:
+        found, _ = source_get_or_create(url=url)
+    except InvalidSourceURL as exc:
+        raise ValidationError({field: str(exc)}) from None
+    return found
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    claim: Claim,
+    user: Any = None,
+    source: Source | None = None,
+    url: str | None = None,
+    derived_from: Source | None = None,
+    derived_from_url: str | None = None,
+    labelled_by: str = LabelledBy.EDITOR,
+    expected_version: int | None = None,
+    **labels: Any,
+) -> Evidence:
+    """Link a source (found or created by its normalised URL) to the claim."""
+    linked = _source_from(source, url, "url")
+    if linked is None:
+        raise ValidationError({"url": "Give the source's URL or pick an existing source."})
+    origin = _source_from(derived_from, derived_from_url, "derived_from")
+    claim = claim_lock(claim, expected_version)
+    existing = Evidence.objects.live().filter(claim=claim, source=linked).first()
+    if existing is not None:
+        raise EvidenceAlreadyLinked(existing)
+    evidence = Evidence(
+        claim=claim,
+        source=linked,
+        derived_from=origin if origin != linked else None,
+        labelled_by=labelled_by,
+        labelled_by_user=user if getattr(user, "is_authenticated", False) else None,
+        **labels,
+    )
+    evidence.full_clean(exclude=["claim", "source", "derived_from"])
+    evidence.save()
+    claim_bump_version(claim)
+    claim_event_add(
+        claim=claim,
+        kind=EventKind.EVIDENCE_ADDED,
+        summary=f"{linked.publisher.name} linked: {evidence.get_stance_display().lower()}",
+        actor=user,
+        evidence=evidence.pk,
+        source=linked.pk,
+        stance=evidence.stance,
+    )
+    claim_recompute_firmness(claim=claim)
+    return evidence
+
+
+@transaction.atomic
+def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> Evidence:
+    """An editor's labels; once set by an editor, suggestions never overwrite them."""
+    unknown = set(labels) - set(LABEL_FIELDS)
+    if unknown:
+        raise TypeError(f"evidence_relabel cannot change {', '.join(sorted(unknown))}")
+    claim = claim_lock(evidence.claim, None)
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    changed = {name: value for name, value in labels.items() if getattr(evidence, name) != value}
+    if not changed and evidence.labelled_by == LabelledBy.EDITOR:
+        return evidence
+    for name, value in changed.items():
+        setattr(evidence, name, value)
+    evidence.labelled_by = LabelledBy.EDITOR
+    evidence.labelled_by_user = user if getattr(user, "is_authenticated", False) else None
+    evidence.full_clean(exclude=["claim", "source", "derived_from"])
+    evidence.save()
+    claim_bump_version(claim)
+    claim_event_add(
+        claim=claim,
+        kind=EventKind.EVIDENCE_RELABELLED,
+        summary=f"Evidence #{evidence.pk} relabelled: {', '.join(sorted(changed)) or 'confirmed'}",
+        actor=user,
+        evidence=evidence.pk,
+        fields=sorted(changed),
+    )
+    claim_recompute_firmness(claim=claim)
+    return evidence
+
+
+@transaction.atomic
+def evidence_deprecate(*, evidence: Evidence, reason: str, user: Any = None) -> Evidence:
+    """Take evidence out of the firmness; it stays on the record, shown with its reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this evidence no longer counts."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"A reason may have at most {REASON_MAX} characters."})
+    claim = claim_lock(evidence.claim, None)
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.deprecated:
+        return evidence
+    evidence.deprecated, evidence.deprecated_reason = True, reason
+    evidence.deprecated_at = timezone.now()
+    evidence.save(update_fields=["deprecated", "deprecated_reason", "deprecated_at", "updated_at"])
+    claim_bump_version(claim)
+    claim_event_add(
+        claim=claim,
+        kind=EventKind.EVIDENCE_DEPRECATED,
+        summary=f"Evidence #{evidence.pk} deprecated: {reason}",
+        actor=user,
+        evidence=evidence.pk,
+        reason=reason,
+    )
+    claim_recompute_firmness(claim=claim)
+    return evidence
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Whether the quoted words still stand in the text, ignoring case, spacing and quote marks."""
+
+    def fold(value: str) -> str:
+        for curly, straight in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
+            value = value.replace(curly, straight)
+        return " ".join(value.lower().split())
+
+    return fold(quote) in fold(text)
+
+
+__all__ = [
+    "NOTE_MAX",
+    "EvidenceAlreadyLinked",
+    "evidence_add",
+    "evidence_deprecate",
+    "evidence_relabel",
+]

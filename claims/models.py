@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from sources.models import Source
+
+CLAIM_TEXT_MAX = 500
+NOTE_MAX = 5000
+
+
+class Verdict(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISPUTED = "disputed", "Disputed"
+    DENIED = "denied", "Denied"
+    FALSE = "false", "False"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Level(models.TextChoices):
+    NO_EVIDENCE = "no_evidence", "No evidence"
+    RUMOURED = "rumoured", "Rumoured"
+    REPORTED = "reported", "Reported"
+    CORROBORATED = "corroborated", "Corroborated"
+    CONFIRMED = "confirmed", "Confirmed"
+    CONTESTED = "contested", "Contested"
+    REFUTED = "refuted", "Refuted"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    DISCUSSES = "discusses", "Reports without settling"
+    UNRELATED = "unrelated", "Unrelated"
+
+
+class Certainty(models.TextChoices):
+    CERTAIN = "certain", "Certain"
+    PROBABLE = "probable", "Probable"
+    POSSIBLE = "possible", "Possible"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class EvidenceKind(models.TextChoices):
+    PRIMARY = "primary", "Primary (the party concerned, or an official record)"
+    SECONDARY = "secondary", "Secondary (reporting)"
+
+
+class LabelledBy(models.TextChoices):
+    EDITOR = "editor", "Editor"
+    AUTOMATIC = "automatic", "Automatic"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def published(self) -> ClaimQuerySet:
+        return self.filter(published=True)
+
+    def visible_to(self, user: Any) -> ClaimQuerySet:
+        if user is not None and user.is_authenticated and user.has_perm("claims.view_claim"):
+            return self.all()
+        return self.published()
+
+    def needing_review(self) -> ClaimQuerySet:
+        return self.filter(needs_review=True)
+
+    def overdue(self, today: Any = None) -> ClaimQuerySet:
+        """Forward-looking claims whose date passed without confirmation."""
+        today = today or timezone.localdate()
+        return (
+            self.filter(expected_by__lt=today)
+            .exclude(
+                verdict__in=[Verdict.CONFIRMED, Verdict.FALSE, Verdict.DENIED, Verdict.SUPERSEDED]
+            )
+            .exclude(firmness_level=Level.CONFIRMED)
+        )
+
+
+class Claim(models.Model):
+    text = models.CharField(max_length=CLAIM_TEXT_MAX, help_text="The statement, as one sentence.")
+    slug = models.SlugField(max_length=80, unique=True)
+    context = models.TextField(blank=True, max_length=NOTE_MAX)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    claimant = models.CharField(max_length=200, blank=True, help_text="Who made the claim.")
+    first_seen = models.DateField(null=True, blank=True)
+    expected_by = models.DateField(
+        null=True, blank=True, help_text="For forward-looking claims: when it should have happened."
+    )
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, default=Verdict.UNVERIFIED)
+    published = models.BooleanField(default=False)
+    needs_review = models.BooleanField(default=False, db_index=True)
+    review_reasons = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
+
+    firmness_score = models.PositiveSmallIntegerField(default=0, db_index=True)
+    firmness_level = models.CharField(
+        max_length=12, choices=Level.choices, default=Level.NO_EVIDENCE, db_index=True
+    )
+    firmness_explanation = models.JSONField(default=list, blank=True)
+    firmness_computed_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim-page", kwargs={"slug": self.slug})
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.expected_by
+            and self.expected_by < timezone.localdate()
+            and self.verdict != Verdict.CONFIRMED
+            and self.firmness_level != Level.CONFIRMED
+        )
+
+    def review_reason_codes(self) -> set[str]:
+        return {reason.get("code", "") for reason in self.review_reasons}
+
+    def disagreement_with_evidence(self) -> str | None:
+        """Why the verdict and the firmness level cannot both be right, if they cannot."""
+        level = self.firmness_level
+        if self.verdict == Verdict.CONFIRMED and level in {
+            Level.RUMOURED,
+            Level.REFUTED,
+            Level.NO_EVIDENCE,
+        }:
+            return f"The verdict is confirmed but the evidence is {Level(level).label.lower()}."
+        if self.verdict in {Verdict.FALSE, Verdict.DENIED} and level == Level.CONFIRMED:
+            verdict = Verdict(self.verdict).label.lower()
+            return f"The verdict is {verdict} but the evidence confirms the claim."
+        return None
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def live(self) -> EvidenceQuerySet:
+        return self.filter(deprecated=False)
+
+
+class Evidence(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.DISCUSSES)
+    certainty = models.CharField(
+        max_length=10, choices=Certainty.choices, default=Certainty.UNKNOWN
+    )
+    kind = models.CharField(
+        max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.SECONDARY
+    )
+    quote = models.TextField(blank=True, max_length=NOTE_MAX)
+    derived_from = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived_evidence",
+        help_text="The source this one relies on, such as 'according to the Financial Times'.",
+    )
+    labelled_by = models.CharField(
+        max_length=10, choices=LabelledBy.choices, default=LabelledBy.EDITOR
+    )
+    labelled_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deprecated = models.BooleanField(default=False)
+    deprecated_reason = models.CharField(max_length=500, blank=True)
+    deprecated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"],
+                condition=models.Q(deprecated=False),
+                name="evidence_one_live_link_per_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+
+class VerdictChange(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdict_changes")
+    previous = models.CharField(max_length=12, choices=Verdict.choices)
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    note = models.TextField(max_length=NOTE_MAX)
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="verdict_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.previous} → {self.verdict}"
+
+
+class FirmnessPoint(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="firmness_history")
+    at = models.DateTimeField(default=timezone.now)
+    score = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=12, choices=Level.choices)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.score} ({self.level}) at {self.at:%Y-%m-%d %H:%M}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Claim recorded"
+    EDITED = "edited", "Claim edited"
+    EVIDENCE_ADDED = "evidence_added", "Evidence added"
+    EVIDENCE_RELABELLED = "evidence_relabelled", "Evidence relabelled"
+    EVIDENCE_DEPRECATED = "evidence_deprecated", "Evidence deprecated"
+    SOURCE_CHANGED = "source_changed", "Source changed"
+    SOURCE_MOVED = "source_moved", "Source moved"
+    SOURCE_DEAD = "source_dead", "Source dead"
+    SOURCE_ALIVE = "source_alive", "Source back"
+    SOURCE_FAILING = "source_failing", "Source failing"
+    VERDICT_CHANGED = "verdict_changed", "Verdict changed"
+    FIRMNESS_CHANGED = "firmness_changed", "Firmness changed"
+    REVIEW_FLAGGED = "review_flagged", "Flagged for review"
+    REVIEW_CLEARED = "review_cleared", "Review cleared"
+
+
+class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
+    def public(self) -> ClaimEventQuerySet:
+        """What readers see: the review queue is the desk's business."""
+        return self.filter(claim__published=True).exclude(
+            kind__in=[EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED]
+        )
+
+
+class ClaimEvent(models.Model):
+    """Append-only: rows are added, never changed or removed."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(max_length=1000)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = ClaimEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["claim", "-at"], name="claimevent_claim_at")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Claim events are append-only.")
+        super().save(*args, **kwargs)

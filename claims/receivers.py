@@ -1,0 +1,109 @@
+"""How claims react to what happens to sources and publishers (sources never imports claims)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from claims.events import claim_event_add, claim_flag_for_review
+from claims.evidence_services import quote_in_text
+from claims.models import Claim, EventKind, Evidence
+from claims.scoring import claim_recompute_firmness
+from sources.models import Publisher, Source, SourceSnapshot
+from sources.services import SourceChange
+
+EVENT_FOR_CHANGE = {
+    SourceChange.SNAPSHOT: EventKind.SOURCE_CHANGED,
+    SourceChange.MOVED: EventKind.SOURCE_MOVED,
+    SourceChange.DEAD: EventKind.SOURCE_DEAD,
+    SourceChange.ALIVE: EventKind.SOURCE_ALIVE,
+    SourceChange.FAILING: EventKind.SOURCE_FAILING,
+}
+# Changes that an editor should look at; a source coming back only needs noting.
+NEEDS_REVIEW = {SourceChange.SNAPSHOT, SourceChange.MOVED, SourceChange.DEAD, SourceChange.FAILING}
+
+
+def describe_change(
+    source: Source, change: str, snapshot: SourceSnapshot | None, detail: str
+) -> str:
+    name = f"{source.publisher.name}: {source.title or source.url}"
+    if change == SourceChange.SNAPSHOT and snapshot is not None:
+        text = f"{name} has a new version (#{snapshot.number})."
+    elif change == SourceChange.MOVED:
+        text = f"{name} moved to {source.moved_to}."
+    elif change == SourceChange.DEAD:
+        archive = (
+            f" Archived copy: {source.archive_url}" if source.archive_url else " No archived copy."
+        )
+        text = f"{name} is dead.{archive}"
+    elif change == SourceChange.ALIVE:
+        text = f"{name} answers again."
+    else:
+        text = f"{name} failed {source.consecutive_failures} checks in a row."
+    return f"{text} {detail}".strip()
+
+
+def on_source_changed(
+    sender: Any,
+    *,
+    source: Source,
+    change: str,
+    snapshot: SourceSnapshot | None = None,
+    detail: str = "",
+    **kwargs: Any,
+) -> None:
+    first_version = (
+        change == SourceChange.SNAPSHOT and snapshot is not None and snapshot.number == 1
+    )
+    links = Evidence.objects.live().filter(source=source).select_related("claim")
+    for claim in Claim.objects.filter(pk__in=links.values("claim")).order_by("pk"):
+        if not first_version:
+            _tell_claim(claim, source, change, snapshot, detail, links)
+        claim_recompute_firmness(claim=claim)
+
+
+def _tell_claim(
+    claim: Claim,
+    source: Source,
+    change: str,
+    snapshot: SourceSnapshot | None,
+    detail: str,
+    links: Any,
+) -> None:
+    message = describe_change(source, change, snapshot, detail)
+    lost = []
+    if snapshot is not None:
+        lost = [
+            link.quote
+            for link in links
+            if link.claim_id == claim.pk
+            and link.quote
+            and not quote_in_text(link.quote, snapshot.text)
+        ]
+    if lost:
+        message += " The quoted words are no longer in its text: " + " / ".join(
+            f"“{q}”" for q in lost
+        )
+    claim_event_add(
+        claim=claim,
+        kind=EVENT_FOR_CHANGE[change],
+        summary=message,
+        source=source.pk,
+        snapshot=snapshot.number if snapshot else None,
+        quotes_lost=lost,
+    )
+    if change in NEEDS_REVIEW:
+        claim_flag_for_review(
+            claim=claim, code=f"source:{source.pk}", message=message, source=source.pk
+        )
+
+
+def on_publisher_changed(
+    sender: Any, *, publisher: Publisher, fields: list[str], **kwargs: Any
+) -> None:
+    touching = Evidence.objects.live().filter(
+        Q(source__publisher=publisher) | Q(derived_from__publisher=publisher)
+    )
+    for claim in Claim.objects.filter(pk__in=touching.values("claim")).order_by("pk"):
+        claim_recompute_firmness(claim=claim)

@@ -1,0 +1,21 @@
+"""The Celery app. The beat schedule lives here, in one place."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+app = Celery("factcheck")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "flag-overdue-expectations": {
+        "task": "claims.tasks.flag_overdue_expectations",
+        "schedule": crontab(minute=0, hour=6),
+    },
+}

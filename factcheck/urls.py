@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from factcheck.health import healthz
+
+admin.site.site_header = "factcheck: editors' desk"
+admin.site.site_title = "factcheck"
+admin.site.index_title = "Claims, sources and verdicts"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+def default_reliability() -> float:
+    return float(settings.FACTCHECK_DEFAULT_RELIABILITY)
+
+
+class PublisherKind(models.TextChoices):
+    NEWS = "news", "News outlet"
+    WIRE = "wire", "Wire service"
+    ORGANISATION = "organisation", "Company or organisation"
+    GOVERNMENT = "government", "Government"
+    SOCIAL = "social", "Blog or social"
+    OTHER = "other", "Other"
+
+
+class Publisher(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=20, choices=PublisherKind.choices, default=PublisherKind.NEWS
+    )
+    reliability = models.FloatField(
+        default=default_reliability,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="0 to 1, set by editors: how far this publisher's own word is trusted.",
+    )
+    notes = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reliability__gte=0.0) & models.Q(reliability__lte=1.0),
+                name="publisher_reliability_between_0_and_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublisherDomain(models.Model):
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Health(models.TextChoices):
+    UNCHECKED = "unchecked", "Unchecked"
+    OK = "ok", "OK"
+    CHANGED = "changed", "Changed"
+    MOVED = "moved", "Moved"
+    BLOCKED = "blocked", "Blocked"
+    DEAD = "dead", "Dead"
+    ERROR = "error", "Error"
+
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def due(self, now=None) -> SourceQuerySet:
+        now = now or timezone.now()
+        return self.filter(paused=False, next_check_at__lte=now)
+
+    def dead(self) -> SourceQuerySet:
+        return self.filter(health=Health.DEAD)
+
+
+class Source(models.Model):
+    url = models.URLField(max_length=2000, unique=True)
+    publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="sources")
+    title = models.CharField(max_length=500, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    modified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the publisher says it last updated the text."
+    )
+    language = models.CharField(max_length=16, blank=True)
+
+    # Fetch state, kept by the recheck workers.
+    health = models.CharField(max_length=12, choices=Health.choices, default=Health.UNCHECKED)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    moved_to = models.URLField(max_length=2000, blank=True)
+    archive_url = models.URLField(max_length=2000, blank=True)
+    check_interval = models.PositiveIntegerField(
+        default=3600,
+        help_text="Seconds until the next check; adapts to how often the page changes.",
+    )
+    pinned_interval = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds; when set, overrides the adaptive interval."
+    )
+    paused = models.BooleanField(default=False, help_text="Paused sources are never rechecked.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def is_dead(self) -> bool:
+        return self.health == Health.DEAD
+
+    def latest_snapshot(self) -> SourceSnapshot | None:
+        return self.snapshots.order_by("-number").first()
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+class SnapshotMethod(models.TextChoices):
+    FETCHED = "fetched", "Fetched"
+    MANUAL = "manual", "Supplied by hand"
+
+
+class SourceSnapshot(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    number = models.PositiveIntegerField(help_text="1 for the first version, then 2, 3, …")
+    taken_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=10, choices=SnapshotMethod.choices)
+    content_hash = models.CharField(max_length=64)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["source", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="snapshot_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.number}"

@@ -1,0 +1,140 @@
+"""Work on publishers, sources and snapshots that spans models or tells others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sources.addresses import domain_of, normalise_url, parent_domains
+from sources.models import (
+    Health,
+    Publisher,
+    PublisherDomain,
+    SnapshotMethod,
+    Source,
+    SourceSnapshot,
+    normalise_text,
+    text_hash,
+)
+from sources.signals import publisher_changed, source_changed
+
+MAX_SNAPSHOT_CHARS = 2_000_000
+UserLike = Any
+
+
+class SnapshotTextInvalid(ValueError):
+    """Supplied text cannot become a snapshot."""
+
+
+class SourceChange:
+    """What happened to a source, as told through `source_changed`."""
+
+    SNAPSHOT = "snapshot"
+    MOVED = "moved"
+    DEAD = "dead"
+    ALIVE = "alive"
+    FAILING = "failing"
+
+
+def publisher_for_domain(domain: str) -> Publisher:
+    """The publisher that owns `domain` or a parent of it; a new one when none does."""
+    candidates = parent_domains(domain)
+    rows = PublisherDomain.objects.select_related("publisher").filter(domain__in=candidates)
+    known = {row.domain: row.publisher for row in rows}
+    for candidate in candidates:
+        if candidate in known:
+            return known[candidate]
+    publisher = Publisher.objects.create(name=domain)
+    PublisherDomain.objects.create(publisher=publisher, domain=domain)
+    return publisher
+
+
+@transaction.atomic
+def publisher_create(*, name: str, domains: list[str], **fields: Any) -> Publisher:
+    publisher = Publisher(name=name, **fields)
+    publisher.full_clean()
+    publisher.save()
+    for domain in domains:
+        PublisherDomain.objects.create(
+            publisher=publisher, domain=domain.lower().removeprefix("www.")
+        )
+    return publisher
+
+
+@transaction.atomic
+def publisher_update(*, publisher: Publisher, **fields: Any) -> Publisher:
+    changed = [name for name, value in fields.items() if getattr(publisher, name) != value]
+    for name, value in fields.items():
+        setattr(publisher, name, value)
+    publisher.full_clean()
+    publisher.save()
+    if changed:
+        publisher_changed.send(sender=Publisher, publisher=publisher, fields=changed)
+    return publisher
+
+
+@transaction.atomic
+def source_get_or_create(*, url: str) -> tuple[Source, bool]:
+    """The source at `url` once normalised; created (with its publisher) when new."""
+    normal = normalise_url(url)
+    existing = Source.objects.filter(url=normal).first()
+    if existing is not None:
+        return existing, False
+    publisher = publisher_for_domain(domain_of(normal))
+    try:
+        with transaction.atomic():
+            source = Source.objects.create(
+                url=normal, publisher=publisher, next_check_at=timezone.now()
+            )
+    except IntegrityError:
+        # Another request created it between our look-up and insert.
+        return Source.objects.get(url=normal), False
+    return source, True
+
+
+@transaction.atomic
+def source_add_snapshot(
+    *,
+    source: Source,
+    text: str,
+    title: str = "",
+    method: str = SnapshotMethod.MANUAL,
+    http_status: int | None = None,
+    user: UserLike = None,
+    note: str = "",
+) -> SourceSnapshot | None:
+    """Keep `text` as the source's newest version; None when it did not change."""
+    text = normalise_text(text)
+    if not text:
+        raise SnapshotTextInvalid("The text is empty.")
+    if len(text) > MAX_SNAPSHOT_CHARS:
+        raise SnapshotTextInvalid(f"The text is longer than {MAX_SNAPSHOT_CHARS:,} characters.")
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    latest = source.latest_snapshot()
+    digest = text_hash(text)
+    if latest is not None and latest.content_hash == digest:
+        return None
+    snapshot = SourceSnapshot.objects.create(
+        source=source,
+        number=(latest.number + 1) if latest else 1,
+        method=method,
+        content_hash=digest,
+        title=title[:500],
+        text=text,
+        http_status=http_status,
+        added_by=user if user is not None and user.is_authenticated else None,
+        note=note[:500],
+    )
+    source.content_hash = digest
+    if title and not source.title:
+        source.title = title[:500]
+    if latest is not None:
+        # A first version is simply what the source says; a later one is news to editors.
+        source.health = Health.CHANGED
+    source.save(update_fields=["content_hash", "title", "health", "updated_at"])
+    source_changed.send(
+        sender=Source, source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note
+    )
+    return snapshot
