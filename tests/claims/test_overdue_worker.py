@@ -1,0 +1,44 @@
+"""End to end: the daily task travels through the real broker to a real Celery worker."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from claims.models import Claim
+from claims.services import claim_create
+from claims.tasks import flag_overdue_expectations
+from factcheck.celery import app
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_worker_flags_an_overdue_claim_sent_through_redis():
+    overdue = claim_create(
+        text="The new bridge will open to traffic before the end of March",
+        expected_by=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    on_time = claim_create(
+        text="The stadium roof will be finished next year",
+        expected_by=timezone.localdate() + datetime.timedelta(days=300),
+    )
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        flag_overdue_expectations.delay()
+        assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).needs_review)
+    overdue.refresh_from_db()
+    on_time.refresh_from_db()
+    assert [r["code"] for r in overdue.review_reasons] == ["expected_by_passed"]
+    assert not on_time.needs_review
