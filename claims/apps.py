@@ -11,9 +11,11 @@ class ClaimsConfig(AppConfig):
         from claims import receivers
         from claims.permissions import ensure_editors_group
         from sources.signals import publisher_changed, source_changed
+        from sources.visibility import register_public_sources
 
         source_changed.connect(receivers.on_source_changed, dispatch_uid="claims.source_changed")
         publisher_changed.connect(
             receivers.on_publisher_changed, dispatch_uid="claims.publisher_changed"
         )
+        register_public_sources(receivers.sources_cited_by_published_claims)
         post_migrate.connect(ensure_editors_group, sender=self, dispatch_uid="claims.editors_group")

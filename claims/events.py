@@ -25,12 +25,11 @@ def claim_flag_for_review(*, claim: Claim, code: str, message: str, **data: Any)
     A reason replaces an older one with the same code, so a code names one
     concern (`verdict_mismatch`, `source:12`) and the queue shows its latest state.
     """
+    message = message[:1000]  # as stored, so that the same long reason is recognised
     if any(r.get("code") == code and r.get("message") == message for r in claim.review_reasons):
         return False
     reasons = [r for r in claim.review_reasons if r.get("code") != code]
-    reasons.append(
-        {"code": code, "message": message[:1000], "at": timezone.now().isoformat(), **data}
-    )
+    reasons.append({"code": code, "message": message, "at": timezone.now().isoformat(), **data})
     Claim.objects.filter(pk=claim.pk).update(needs_review=True, review_reasons=reasons)
     claim.needs_review, claim.review_reasons = True, reasons
     claim_event_add(claim=claim, kind=EventKind.REVIEW_FLAGGED, summary=message, code=code)

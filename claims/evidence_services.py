@@ -94,6 +94,8 @@ def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> 
         raise TypeError(f"evidence_relabel cannot change {', '.join(sorted(unknown))}")
     claim = claim_lock(evidence.claim, None)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if labels.get("derived_from") == evidence.source:
+        labels["derived_from"] = None  # a source cannot rely on itself
     changed = {name: value for name, value in labels.items() if getattr(evidence, name) != value}
     if not changed and evidence.labelled_by == LabelledBy.EDITOR:
         return evidence

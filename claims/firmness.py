@@ -52,6 +52,7 @@ class EvidenceInput:
     reliability: float
     group: str
     group_label: str = ""
+    publisher: str = ""
     source_url: str = ""
     health: str = "ok"
     has_archive: bool = False
@@ -133,32 +134,52 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - math.prod(1.0 - w for w in sorted(weights))
 
 
-def _sides(representatives: Iterable[EvidenceInput]) -> tuple[float, float, float]:
-    """(support, firm support, refutation) from one representative per (group, side)."""
+def _sides(representatives: Iterable[EvidenceInput]) -> tuple[float, float]:
+    """(support, refutation) from one representative per (group, side)."""
     reps = list(representatives)
     support = _noisy_or(weight_of(r) for r in reps if side_of(r) == SUPPORT)
-    firm = _noisy_or(weight_of(r) for r in reps if r.stance == "supports")
     refutation = _noisy_or(weight_of(r) for r in reps if side_of(r) == REFUTE)
-    return support, firm, refutation
+    return support, refutation
+
+
+@dataclass(frozen=True)
+class _Backing:
+    """What the level reads: outright support only, whatever else a publisher also said, so
+    that a hedged or merely discussing piece never hides a firm one from the same group."""
+
+    firm: float
+    firm_groups: frozenset[str]
+    primary: bool
+
+
+def _backing(evidence: Sequence[EvidenceInput]) -> _Backing:
+    supports = [i for i in evidence if i.stance == "supports" and not i.deprecated]
+    strongest: dict[str, float] = {}
+    for item in supports:
+        strongest[item.group] = max(strongest.get(item.group, 0.0), weight_of(item))
+    firm_reports = [i for i in supports if i.certainty in FIRM_CERTAINTIES]
+    return _Backing(
+        firm=_noisy_or(strongest.values()),
+        firm_groups=frozenset(i.group for i in firm_reports),
+        primary=any(i.kind == "primary" for i in firm_reports),
+    )
 
 
 def _raw_score(support: float, refutation: float) -> float:
     return 100.0 * support * (1.0 - refutation)
 
 
-def _level(reps: Sequence[EvidenceInput], firm: float, refutation: float) -> str:
-    if not reps:
+def _level(counted: bool, backing: _Backing, refutation: float) -> str:
+    firm, groups = backing.firm, len(backing.firm_groups)
+    if not counted:
         return "no_evidence"
     if firm >= CONTESTED_AT and refutation >= CONTESTED_AT:
         return "contested"
     if refutation >= REFUTED_AT:
         return "refuted"
-    firm_reports = [r for r in reps if r.stance == "supports" and r.certainty in FIRM_CERTAINTIES]
-    primary = any(r.kind == "primary" for r in firm_reports)
-    groups = {r.group for r in firm_reports}
-    if firm >= CONFIRMED_AT and (primary or len(groups) >= CONFIRMING_GROUPS):
+    if firm >= CONFIRMED_AT and (backing.primary or groups >= CONFIRMING_GROUPS):
         return "confirmed"
-    if len(groups) >= 2:
+    if groups >= 2 and firm >= REPORTED_AT:
         return "corroborated"
     if firm >= REPORTED_AT:
         return "reported"
@@ -169,12 +190,12 @@ def assess(items: Iterable[EvidenceInput]) -> Firmness:
     evidence = sorted(items, key=lambda item: item.id)
     best = _strongest(evidence)
     reps = sorted(best.values(), key=lambda item: item.id)
-    support, firm, refutation = _sides(reps)
+    support, refutation = _sides(reps)
     raw = _raw_score(support, refutation)
     lines = tuple(_line(item, best, reps, raw) for item in evidence)
     return Firmness(
         score=max(0, min(100, round(raw))),
-        level=_level(reps, firm, refutation),
+        level=_level(bool(reps), _backing(evidence), refutation),
         support=round(support, 4),
         refutation=round(refutation, 4),
         lines=lines,
@@ -182,7 +203,7 @@ def assess(items: Iterable[EvidenceInput]) -> Firmness:
 
 
 def _contribution(item: EvidenceInput, reps: Sequence[EvidenceInput], raw: float) -> float:
-    support, _, refutation = _sides(r for r in reps if r is not item)
+    support, refutation = _sides(r for r in reps if r is not item)
     return round(raw - _raw_score(support, refutation), 1)
 
 
@@ -201,7 +222,7 @@ def _line(
     return Line(
         evidence_id=item.id,
         source_url=item.source_url,
-        publisher=item.group_label,
+        publisher=item.publisher or item.group_label,
         stance=item.stance,
         certainty=item.certainty,
         kind=item.kind,
@@ -249,7 +270,7 @@ STANCE_WORDS = {
 def _plain_words(
     item: EvidenceInput, weight: float, contribution: float, counted: bool, note: str
 ) -> str:
-    who = item.group_label or item.source_url or f"Evidence #{item.id}"
+    who = item.publisher or item.group_label or item.source_url or f"Evidence #{item.id}"
     said = STANCE_WORDS.get(item.stance, item.stance)
     wording = f"{item.kind} source, {item.certainty} wording"
     if not counted:

@@ -57,6 +57,10 @@ class LabelledBy(models.TextChoices):
     AUTOMATIC = "automatic", "Automatic"
 
 
+# Verdicts after which a passed `expected_by` no longer needs anyone's attention.
+SETTLED_VERDICTS = (Verdict.CONFIRMED, Verdict.FALSE, Verdict.DENIED, Verdict.SUPERSEDED)
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -85,9 +89,7 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         today = today or timezone.localdate()
         return (
             self.filter(expected_by__lt=today)
-            .exclude(
-                verdict__in=[Verdict.CONFIRMED, Verdict.FALSE, Verdict.DENIED, Verdict.SUPERSEDED]
-            )
+            .exclude(verdict__in=SETTLED_VERDICTS)
             .exclude(firmness_level=Level.CONFIRMED)
         )
 
@@ -133,11 +135,19 @@ class Claim(models.Model):
         return reverse("claim-page", kwargs={"slug": self.slug})
 
     @property
+    def etag(self) -> str:
+        """Changes whenever the claim, its evidence or its firmness does."""
+        computed = self.firmness_computed_at
+        stamp = int(computed.timestamp() * 1_000_000) if computed else 0
+        return f'"{self.pk}-{self.version}-{stamp}"'
+
+    @property
     def is_overdue(self) -> bool:
+        """The same rule as ClaimQuerySet.overdue(), for one claim."""
         return bool(
             self.expected_by
             and self.expected_by < timezone.localdate()
-            and self.verdict != Verdict.CONFIRMED
+            and self.verdict not in SETTLED_VERDICTS
             and self.firmness_level != Level.CONFIRMED
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from claims.events import claim_event_add, claim_flag_for_review
 from claims.evidence_services import quote_in_text
@@ -107,3 +107,11 @@ def on_publisher_changed(
     )
     for claim in Claim.objects.filter(pk__in=touching.values("claim")).order_by("pk"):
         claim_recompute_firmness(claim=claim)
+
+
+def sources_cited_by_published_claims(sources: QuerySet[Source]) -> QuerySet[Source]:
+    """The public sees a source once a published claim cites it."""
+    cited = Evidence.objects.filter(claim__published=True).filter(
+        Q(source=OuterRef("pk")) | Q(derived_from=OuterRef("pk"))
+    )
+    return sources.filter(Exists(cited))

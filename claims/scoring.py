@@ -31,6 +31,7 @@ def evidence_input(row: Evidence) -> EvidenceInput:
         reliability=row.source.publisher.reliability,
         group=f"publisher:{origin.publisher_id}",
         group_label=origin.publisher.name,
+        publisher=row.source.publisher.name,
         source_url=row.source.url,
         health=row.source.health,
         has_archive=bool(row.source.archive_url),

@@ -166,7 +166,12 @@ def _validate_note(note: str) -> str:
 
 
 def _evidence_for(claim: Claim, evidence: Iterable[Evidence | int]) -> list[Evidence]:
-    ids = {item.pk if isinstance(item, Evidence) else int(item) for item in evidence}
+    try:
+        ids = {item.pk if isinstance(item, Evidence) else int(item) for item in evidence}
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"evidence": "Evidence is given by its id, a whole number."}
+        ) from None
     found = list(Evidence.objects.filter(claim=claim, pk__in=ids))
     missing = ids - {item.pk for item in found}
     if missing:
@@ -213,6 +218,30 @@ def claim_set_verdict(
     )
     claim_recompute_firmness(claim=claim)
     return change
+
+
+@transaction.atomic
+def claim_apply_changes(
+    *,
+    claim: Claim,
+    user: Any = None,
+    expected_etag: str | None = None,
+    status: str | None = None,
+    note: str = "",
+    evidence: Iterable[int] = (),
+    **fields: Any,
+) -> Claim:
+    """An editor's edit in one step: fields, tags and a change of verdict, or none of them."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if expected_etag is not None and locked.etag != expected_etag:
+        raise ClaimVersionConflict(locked.version)
+    tags = fields.pop("tags", None)
+    if fields or tags is not None:
+        locked = claim_update(claim=locked, user=user, tags=tags, **fields)
+    if status is not None and status != locked.verdict:
+        claim_set_verdict(claim=locked, verdict=status, note=note, user=user, evidence=evidence)
+    locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic

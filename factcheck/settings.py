@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.env import env_bool, env_float, env_int, env_list, env_networks, env_str
+from factcheck.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FACTCHECK_VAR_DIR") or BASE_DIR / "var")
@@ -41,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "factcheck.apps.FactcheckConfig",
     "sources",
     "claims",
@@ -100,6 +109,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (throttle counters, robots.txt); shared through Redis when CACHE_URL names it ---
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL or unset; got {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Celery ---------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
@@ -152,7 +172,48 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["factcheck.api.EditorsWrite"],
+    "DEFAULT_PAGINATION_CLASS": "factcheck.api.StrictCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("FACTCHECK_API_ANON_RATE", "300/min"),
+        "user": env_rate("FACTCHECK_API_USER_RATE", "3000/min"),
+    },
+    "EXCEPTION_HANDLER": "factcheck.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "factcheck.openapi.ApiAutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck API",
+    "DESCRIPTION": (
+        "Claims, their evidence and verdicts, and how firm each claim is. Anonymous callers "
+        "and read-only tokens read published claims; editors read everything and write."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "claims.models.Verdict",
+        "LevelEnum": "claims.models.Level",
+        "StanceEnum": "claims.models.Stance",
+        "CertaintyEnum": "claims.models.Certainty",
+        "EvidenceKindEnum": "claims.models.EvidenceKind",
+        "EventKindEnum": "claims.models.EventKind",
+        "LabelledByEnum": "claims.models.LabelledBy",
+        "PublisherKindEnum": "sources.models.PublisherKind",
+        "HealthEnum": "sources.models.Health",
+        "SnapshotMethodEnum": "sources.models.SnapshotMethod",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security (safe unless DEBUG is on) -----------------------------------
@@ -173,6 +234,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # Django's own loggers would print a second copy through their handler.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # --- factcheck ------------------------------------------------------------
@@ -184,4 +247,33 @@ FACTCHECK_FETCH_ALLOWED_NETS = env_networks("FACTCHECK_FETCH_ALLOWED_NETS")
 FACTCHECK_DEAD_AFTER_FAILURES = env_int("FACTCHECK_DEAD_AFTER_FAILURES", 3, minimum=1)
 FACTCHECK_DEAD_MIN_SPAN = env_int("FACTCHECK_DEAD_MIN_SPAN", 72 * 3600, minimum=0)
 FACTCHECK_ARCHIVE_URL = env_str("FACTCHECK_ARCHIVE_URL", "https://archive.org/wayback/available")
-FACTCHECK_EXPECTED_BY_HOUR = env_int("FACTCHECK_EXPECTED_BY_HOUR", 6, minimum=0)
+FACTCHECK_EXPECTED_BY_HOUR = env_int("FACTCHECK_EXPECTED_BY_HOUR", 6, minimum=0, maximum=23)
+FACTCHECK_ORGANISATION = env_str("FACTCHECK_ORGANISATION", "factcheck desk")
+
+# --- Fetch layer (sources.fetching, sources.robots, sources.politeness) ----
+# Limits for fetching a source; see sources/fetching.py for what each outcome means.
+FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, minimum=1024)
+FACTCHECK_FETCH_CONNECT_TIMEOUT = env_float(
+    "FACTCHECK_FETCH_CONNECT_TIMEOUT", 10.0, minimum=0.1, maximum=300.0
+)
+FACTCHECK_FETCH_READ_TIMEOUT = env_float(
+    "FACTCHECK_FETCH_READ_TIMEOUT", 20.0, minimum=0.1, maximum=300.0
+)
+FACTCHECK_FETCH_DEADLINE = env_float("FACTCHECK_FETCH_DEADLINE", 60.0, minimum=0.1, maximum=900.0)
+FACTCHECK_FETCH_MAX_REDIRECTS = env_int("FACTCHECK_FETCH_MAX_REDIRECTS", 5, minimum=0)
+FACTCHECK_FETCH_CONTENT_TYPES = env_list(
+    "FACTCHECK_FETCH_CONTENT_TYPES",
+    ["text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"],
+)
+# Longest a worker waits for a host's turn before giving up with outcome `deferred`.
+FACTCHECK_FETCH_MAX_WAIT = env_float("FACTCHECK_FETCH_MAX_WAIT", 30.0, minimum=0.0, maximum=3600.0)
+FACTCHECK_HOST_MIN_INTERVAL = env_float(
+    "FACTCHECK_HOST_MIN_INTERVAL", 1.0, minimum=0.0, maximum=3600.0
+)
+FACTCHECK_ROBOTS_CACHE_SECONDS = env_int("FACTCHECK_ROBOTS_CACHE_SECONDS", 86_400, minimum=0)
+FACTCHECK_ROBOTS_MAX_BYTES = env_int("FACTCHECK_ROBOTS_MAX_BYTES", 500_000, minimum=1024)
+# Per-host politeness is shared by the workers through this Redis; empty (the embedded
+# broker) keeps it in each process. (robots.txt answers live in Django's cache: CACHE_URL.)
+FACTCHECK_POLITENESS_REDIS_URL = env_str("FACTCHECK_POLITENESS_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)

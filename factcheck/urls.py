@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from factcheck.health import healthz
 
@@ -10,4 +10,6 @@ admin.site.index_title = "Claims, sources and verdicts"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("factcheck.api_urls", namespace="api")),
+    path("", include("claims.urls")),
 ]

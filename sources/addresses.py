@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url, url_query_cleaner
+from w3lib.url import canonicalize_url
 
-# Query parameters that identify a campaign or a click, never the article.
+# Query parameters that identify a campaign or a click, never the article
+# (and any parameter named utm_…).
+TRACKING_PREFIX = "utm_"
 TRACKING_PARAMETERS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
     "fbclid",
     "gclid",
     "dclid",
@@ -27,6 +24,9 @@ TRACKING_PARAMETERS = (
     "_ga",
 )
 MAX_URL_LENGTH = 2000
+MAX_HOST_LENGTH = 253  # DNS's limit, and PublisherDomain.domain's
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\]")
 
 
 class InvalidSourceURL(ValueError):
@@ -52,14 +52,39 @@ def normalise_url(raw: str) -> str:
         raise InvalidSourceURL("The URL has no host name.")
     if parts.username or parts.password:
         raise InvalidSourceURL("A source URL may not carry a user name or password.")
-    host = hostname.rstrip(".").encode("idna").decode("ascii").lower()
-    default_port = {"http": 80, "https": 443}[scheme]
+    netloc = _netloc(hostname, port, default_port={"http": 80, "https": 443}[scheme])
+    # A % that starts no escape is a literal one: encode it, or canonicalising
+    # would read it together with what follows ("%%41" → "%A" …) and not be stable.
+    path, query = (_STRAY_PERCENT.sub("%25", part) for part in (parts.path or "/", parts.query))
+    rebuilt = urlunsplit((scheme, netloc, path, query, ""))
+    canonical = urlsplit(canonicalize_url(rebuilt, keep_fragments=False))
+    normal = urlunsplit(canonical._replace(query=_without_tracking(canonical.query)))
+    if len(normal) > MAX_URL_LENGTH:
+        raise InvalidSourceURL(f"A URL may have at most {MAX_URL_LENGTH} characters.")
+    return normal
+
+
+def _netloc(hostname: str, port: int | None, *, default_port: int) -> str:
+    try:
+        host = hostname.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise InvalidSourceURL("The URL's host name is not valid.") from None
     netloc = f"[{host}]" if ":" in host else host
+    if len(host) > MAX_HOST_LENGTH or not _HOST.fullmatch(netloc):
+        raise InvalidSourceURL("The URL's host name is not valid.")
     if port and port != default_port:
         netloc = f"{netloc}:{port}"
-    rebuilt = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-    cleaned = url_query_cleaner(rebuilt, TRACKING_PARAMETERS, remove=True, keep_fragments=False)
-    return canonicalize_url(cleaned, keep_fragments=False)
+    return netloc
+
+
+def _without_tracking(query: str) -> str:
+    """Drop tracking parameters, keeping every other pair (repeated ones too) in order."""
+
+    def tracking(pair: str) -> bool:
+        name = pair.split("=", 1)[0].lower()
+        return name.startswith(TRACKING_PREFIX) or name in TRACKING_PARAMETERS
+
+    return "&".join(pair for pair in query.split("&") if pair and not tracking(pair))
 
 
 def domain_of(url: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sources.addresses import domain_of, normalise_url, parent_domains
+from sources.addresses import InvalidSourceURL, domain_of, normalise_url, parent_domains
 from sources.models import (
     Health,
     Publisher,
@@ -18,6 +19,7 @@ from sources.models import (
     normalise_text,
     text_hash,
 )
+from sources.netguard import RefusedURL, validate_fetchable
 from sources.signals import publisher_changed, source_changed
 
 MAX_SNAPSHOT_CHARS = 2_000_000
@@ -46,7 +48,8 @@ def publisher_for_domain(domain: str) -> Publisher:
     for candidate in candidates:
         if candidate in known:
             return known[candidate]
-    publisher = Publisher.objects.create(name=domain)
+    name_max = Publisher._meta.get_field("name").max_length or len(domain)
+    publisher = Publisher.objects.create(name=domain[:name_max])
     PublisherDomain.objects.create(publisher=publisher, domain=domain)
     return publisher
 
@@ -77,11 +80,19 @@ def publisher_update(*, publisher: Publisher, **fields: Any) -> Publisher:
 
 @transaction.atomic
 def source_get_or_create(*, url: str) -> tuple[Source, bool]:
-    """The source at `url` once normalised; created (with its publisher) when new."""
+    """The source at `url` once normalised; created (with its publisher) when new.
+
+    A new source whose address we would refuse to fetch (a private or loopback address, or
+    a name resolving to one) is refused here, so that nothing can ask the fetcher for it.
+    """
     normal = normalise_url(url)
     existing = Source.objects.filter(url=normal).first()
     if existing is not None:
         return existing, False
+    try:
+        validate_fetchable(normal)
+    except RefusedURL as exc:
+        raise InvalidSourceURL(str(exc)) from None
     publisher = publisher_for_domain(domain_of(normal))
     try:
         with transaction.atomic():
@@ -130,11 +141,40 @@ def source_add_snapshot(
     source.content_hash = digest
     if title and not source.title:
         source.title = title[:500]
-    if latest is not None:
-        # A first version is simply what the source says; a later one is news to editors.
+    if latest is not None and method == SnapshotMethod.FETCHED:
+        # A fetched later version is news to editors. Text typed in by an editor has been
+        # seen, and says nothing about whether the page is alive, so health stays as it was.
         source.health = Health.CHANGED
     source.save(update_fields=["content_hash", "title", "health", "updated_at"])
     source_changed.send(
         sender=Source, source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note
     )
     return snapshot
+
+
+UNSET: Any = object()
+MIN_PINNED_INTERVAL = 300
+MAX_PINNED_INTERVAL = 90 * 86_400
+
+
+@transaction.atomic
+def source_set_schedule(
+    *, source: Source, paused: bool | None = None, pinned_interval: int | None = UNSET
+) -> Source:
+    """An editor pins how often a source is checked (None: adaptive again) or pauses it."""
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    if pinned_interval is not UNSET:
+        if pinned_interval is not None and not (
+            MIN_PINNED_INTERVAL <= pinned_interval <= MAX_PINNED_INTERVAL
+        ):
+            raise ValidationError(
+                {
+                    "pinned_interval": f"Give seconds from {MIN_PINNED_INTERVAL} "
+                    f"to {MAX_PINNED_INTERVAL:,}, or nothing for the adaptive schedule."
+                }
+            )
+        source.pinned_interval = pinned_interval
+    if paused is not None:
+        source.paused = paused
+    source.save(update_fields=["paused", "pinned_interval", "updated_at"])
+    return source

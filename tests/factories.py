@@ -38,6 +38,7 @@ class EditorFactory(UserFactory):
 class PublisherFactory(DjangoModelFactory):
     class Meta:
         model = Publisher
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Daily Example {n}")
     reliability = 0.7

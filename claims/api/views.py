@@ -1,0 +1,251 @@
+"""Claims and evidence under /api/v1/. Views validate, call a service, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from claims.api.filters import ClaimFilter
+from claims.api.serializers import (
+    ClaimDetailSerializer,
+    ClaimEventSerializer,
+    ClaimFieldsSerializer,
+    ClaimListSerializer,
+    ClaimPatchSerializer,
+    EvidenceCreateSerializer,
+    EvidenceDeprecateSerializer,
+    EvidenceLabelsSerializer,
+    EvidenceSerializer,
+    FirmnessSerializer,
+)
+from claims.claimreview import claim_review
+from claims.evidence_services import (
+    EvidenceAlreadyLinked,
+    evidence_add,
+    evidence_deprecate,
+    evidence_relabel,
+)
+from claims.models import Claim, ClaimEvent, Evidence, VerdictChange
+from claims.services import ClaimVersionConflict, claim_apply_changes, claim_create
+from factcheck.api import (
+    Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
+    StrictCursorPagination,
+    StrictOrderingFilter,
+    is_desk,
+)
+from factcheck.openapi import ErrorSerializer
+from sources.services import source_get_or_create
+
+VIEW_ALL = "claims.view_claim"
+
+
+def claims_for(request: Request) -> QuerySet[Claim]:
+    claims = Claim.objects.all()
+    return claims if is_desk(request, VIEW_ALL) else claims.published()
+
+
+def detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    evidence = Evidence.objects.select_related("source__publisher").order_by("created_at", "id")
+    history = VerdictChange.objects.select_related("changed_by").prefetch_related("evidence")
+    return claims.prefetch_related(
+        "tags",
+        Prefetch("evidence", queryset=evidence),
+        Prefetch("verdict_changes", queryset=history),
+    )
+
+
+class ClaimPagination(StrictCursorPagination):
+    ordering = "-updated_at"
+
+
+class TimelinePagination(StrictCursorPagination):
+    ordering = ("-at", "-id")
+
+
+class ClaimViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    write_permission = "claims.change_claim"
+    filterset_class = ClaimFilter
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    ordering_fields = ["updated_at", "created_at", "firmness_score", "id"]
+    pagination_class = ClaimPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        claims = claims_for(self.request)
+        return detail_queryset(claims) if self.action in {"retrieve", "claimreview"} else claims
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        classes: dict[str, type[BaseSerializer]] = {
+            "list": ClaimListSerializer,
+            "create": ClaimFieldsSerializer,
+            "partial_update": ClaimPatchSerializer,
+            "firmness": FirmnessSerializer,
+            "timeline": ClaimEventSerializer,
+            "evidence": EvidenceCreateSerializer,
+        }
+        return classes.get(self.action or "", ClaimDetailSerializer)
+
+    def detail_response(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
+        claim = detail_queryset(Claim.objects.filter(pk=claim.pk)).get()
+        body = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
+        return Response(body, status=code, headers={"ETag": claim.etag})
+
+    @extend_schema(responses={201: ClaimDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = ClaimFieldsSerializer(data=request.data)
+        fields.is_valid(raise_exception=True)
+        claim = claim_create(user=request.user, **fields.validated_data)
+        return self.detail_response(claim, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses={
+            200: ClaimDetailSerializer,
+            304: OpenApiResponse(description="Not modified: If-None-Match names the ETag"),
+        },
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        claim = self.get_object()
+        if request.headers.get("If-None-Match") == claim.etag:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": claim.etag})
+        body = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
+        return Response(body, headers={"ETag": claim.etag})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+        ],
+        responses={
+            200: ClaimDetailSerializer,
+            412: OpenApiResponse(ErrorSerializer, description="The ETag is stale"),
+            428: OpenApiResponse(ErrorSerializer, description="If-Match is missing"),
+        },
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        claim = self.get_object()
+        expected = request.headers.get("If-Match")
+        if not expected:
+            raise PreconditionRequired()
+        changes = ClaimPatchSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        try:
+            claim = claim_apply_changes(
+                claim=claim, user=request.user, expected_etag=expected, **changes.validated_data
+            )
+        except ClaimVersionConflict:
+            raise PreconditionFailed() from None
+        return self.detail_response(claim)
+
+    @extend_schema(responses={200: FirmnessSerializer})
+    @action(detail=True, methods=["get"])
+    def firmness(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        return Response(FirmnessSerializer(claim).data)
+
+    @extend_schema(responses={200: ClaimEventSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=TimelinePagination,
+        filterset_class=None,
+        filter_backends=[],
+    )
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
+        if not is_desk(request, VIEW_ALL):
+            events = events.public()
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(ClaimEventSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def claimreview(self, request: Request, pk: str | None = None) -> Response:
+        return Response(claim_review(self.get_object()))
+
+    @extend_schema(
+        request=EvidenceCreateSerializer,
+        responses={
+            201: EvidenceSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="The source is already linked"),
+        },
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        data = EvidenceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        source, url = fields.pop("source", None), fields.pop("url", None)
+        origin = fields.pop("derived_from", None)
+        try:
+            added = evidence_add(
+                claim=claim,
+                user=request.user,
+                source=source,
+                url=url,
+                derived_from=origin if not isinstance(origin, str) else None,
+                derived_from_url=origin if isinstance(origin, str) else None,
+                **fields,
+            )
+        except EvidenceAlreadyLinked as exc:
+            raise Conflict(str(exc)) from None
+        body = EvidenceSerializer(added, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    write_permission = "claims.change_evidence"
+    serializer_class = EvidenceSerializer
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Evidence]:
+        visible = claims_for(self.request)
+        return Evidence.objects.filter(claim__in=visible).select_related(
+            "source__publisher", "claim"
+        )
+
+    @extend_schema(request=EvidenceLabelsSerializer, responses={200: EvidenceSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        evidence = self.get_object()
+        labels = EvidenceLabelsSerializer(data=request.data)
+        labels.is_valid(raise_exception=True)
+        fields = dict(labels.validated_data)
+        if isinstance(fields.get("derived_from"), str):
+            fields["derived_from"], _ = source_get_or_create(url=fields["derived_from"])
+        evidence = evidence_relabel(evidence=evidence, user=request.user, **fields)
+        return Response(EvidenceSerializer(evidence, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=EvidenceDeprecateSerializer,
+        parameters=[
+            OpenApiParameter("reason", OpenApiTypes.STR, description="Why it no longer counts")
+        ],
+        responses={200: EvidenceSerializer},
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Deprecate: the evidence stays on the record, out of the firmness, with its reason."""
+        evidence = self.get_object()
+        given = request.data if request.data else {"reason": request.query_params.get("reason", "")}
+        reason = EvidenceDeprecateSerializer(data=given)
+        reason.is_valid(raise_exception=True)
+        evidence = evidence_deprecate(
+            evidence=evidence, reason=reason.validated_data["reason"], user=request.user
+        )
+        return Response(EvidenceSerializer(evidence, context=self.get_serializer_context()).data)

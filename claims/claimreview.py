@@ -1,0 +1,73 @@
+"""schema.org ClaimReview for a claim: one document for the API and the public page.
+
+Verdicts map to a 1–5 rating (5: the claim is true, 1: it is false). Google's fact-check
+markup needs a numeric rating as well as the words, so verdicts that do not settle the
+claim take the middle, 3, and say why in `alternateName`. See docs/claimreview.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from claims.models import Claim, Verdict
+
+BEST_RATING = 5
+WORST_RATING = 1
+
+RATINGS: dict[str, tuple[int, str]] = {
+    Verdict.CONFIRMED: (5, "True: confirmed"),
+    Verdict.UNCONFIRMED: (3, "Unconfirmed: circulating, not confirmed"),
+    Verdict.UNVERIFIED: (3, "Unverified: not yet checked"),
+    Verdict.DISPUTED: (3, "Disputed"),
+    Verdict.SUPERSEDED: (3, "Superseded by later events"),
+    Verdict.DENIED: (2, "Denied by those concerned"),
+    Verdict.FALSE: (1, "False"),
+}
+
+
+def public_url(claim: Claim) -> str:
+    return f"{settings.SITE_URL}{claim.get_absolute_url()}"
+
+
+def appearances(claim: Claim) -> list[str]:
+    """Where the claim was seen, earliest first; uses prefetched evidence when there is any."""
+    rows = [e for e in claim.evidence.all() if not e.deprecated]
+    rows.sort(key=lambda e: (e.source.published_at or e.created_at, e.pk))
+    return [e.source.url for e in rows]
+
+
+def claim_review(claim: Claim) -> dict[str, Any]:
+    rating, words = RATINGS[claim.verdict]
+    seen = appearances(claim)
+    item: dict[str, Any] = {"@type": "Claim"}
+    if claim.claimant:
+        # The desk's claimants are mostly companies and institutions; schema.org wants a type.
+        item["author"] = {"@type": "Organization", "name": claim.claimant}
+    if claim.first_seen:
+        item["datePublished"] = claim.first_seen.isoformat()
+    if seen:
+        item["appearance"] = [{"@type": "CreativeWork", "url": url} for url in seen]
+        item["firstAppearance"] = {"@type": "CreativeWork", "url": seen[0]}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": public_url(claim),
+        "claimReviewed": claim.text,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating,
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": words,
+        },
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_ORGANISATION,
+            "url": settings.SITE_URL,
+        },
+        "datePublished": claim.created_at.date().isoformat(),
+        "dateModified": claim.updated_at.isoformat(),
+        "itemReviewed": item,
+    }

@@ -1,0 +1,155 @@
+"""What every endpoint under /api/v1/ shares: permissions, pagination, errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, serializers, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+MAX_PAGE_SIZE = 100
+MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds; larger ones overflow SQLite
+
+
+class EditorsWrite(BasePermission):
+    """Anyone may read; writing needs the view's `write_permission` (editors have it)."""
+
+    message = "Only editors may change this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        method = (request.method or "").lower()
+        if method not in view.http_method_names or not hasattr(view, method):
+            return True  # the view answers 405 for a method it does not offer, to anyone
+        needed = getattr(view, "write_permission", None)
+        user = request.user
+        return bool(needed and user and user.is_authenticated and user.has_perm(needed))
+
+
+def is_desk(request: Request | HttpRequest, perm: str) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated and user.has_perm(perm))
+
+
+class StrictCursorPagination(CursorPagination):
+    """Cursor pagination that answers a damaged cursor with 400, not 404."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    ordering: str | tuple[str, ...] = "-id"
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise self.invalid_cursor() from None
+        if cursor is not None and cursor.position is not None:
+            self.check_position(cursor.position)
+        return cursor
+
+    def check_position(self, position: Any) -> None:
+        """The position is compared with the ordering field: it must be a value of that field."""
+        try:
+            field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+        except (AttributeError, FieldDoesNotExist):
+            return
+        try:
+            field.get_prep_value(field.to_python(position))
+        except (TypeError, ValueError, DjangoValidationError):
+            raise self.invalid_cursor() from None
+
+    def invalid_cursor(self) -> exceptions.ValidationError:
+        return exceptions.ValidationError({"cursor": ["This cursor is not valid."]})
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise exceptions.ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
+            )
+        return size
+
+
+class TextField(serializers.CharField):
+    """A JSON string. DRF's CharField would take 123 or true and store "123" or "True";
+    here a number or a boolean is the wrong type, answered with a field message."""
+
+    default_error_messages = {"invalid": "Give text (a JSON string)."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you read it; fetch it again."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the ETag you read, so that no change is lost."
+    default_code = "precondition_required"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This conflicts with the current state."
+    default_code = "conflict"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Service-level validation errors become 400s with field messages."""
+    # Imported here: DRF's settings import this module while rest_framework.views loads.
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    return exception_handler(exc, context)
+
+
+@csrf_exempt  # it changes nothing, whatever the method; a CSRF 403 would be HTML
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    return JsonResponse({"detail": "No such endpoint."}, status=404)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` with a field we do not offer is a 400, not silently ignored."""
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> Any:
+        raw = request.query_params.get(self.ordering_param)
+        if raw:
+            fields = [part.strip() for part in raw.split(",") if part.strip()]
+            allowed = {
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            unknown = [f for f in fields if f.lstrip("-") not in allowed]
+            if unknown:
+                offered = ", ".join(sorted(allowed))
+                raise exceptions.ValidationError({"ordering": [f"Order by one of: {offered}."]})
+        return super().get_ordering(request, queryset, view)

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from factcheck.api import TextField
+from sources.models import Publisher, PublisherDomain, PublisherKind, Source, SourceSnapshot
+
+
+class PublisherBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publisher
+        fields = ["id", "name", "kind", "reliability"]
+
+
+class PublisherSerializer(serializers.ModelSerializer):
+    domains: serializers.SlugRelatedField[PublisherDomain] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="domain"
+    )
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:publisher-detail")
+
+    class Meta:
+        model = Publisher
+        fields = ["id", "name", "kind", "reliability", "domains", "notes", "updated_at", "api_url"]
+        read_only_fields = ["id", "domains", "updated_at", "api_url"]
+
+
+class PublisherUpdateSerializer(serializers.Serializer):
+    name = TextField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=PublisherKind.choices, required=False)
+    reliability = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    notes = TextField(max_length=5000, required=False, allow_blank=True)
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    publisher = PublisherBriefSerializer(read_only=True)
+    snapshot_count = serializers.IntegerField(read_only=True)
+    # Blank when unknown, so not `format: uri` in the schema.
+    moved_to = serializers.CharField(help_text="Where the page moved; blank if it has not.")
+    archive_url = serializers.CharField(help_text="An archived copy; blank when there is none.")
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "publisher",
+            "title",
+            "author",
+            "published_at",
+            "modified_at",
+            "language",
+            "health",
+            "http_status",
+            "last_checked_at",
+            "next_check_at",
+            "consecutive_failures",
+            "moved_to",
+            "archive_url",
+            "paused",
+            "snapshot_count",
+            "api_url",
+        ]
+        read_only_fields = fields
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceSnapshot
+        fields = ["number", "taken_at", "method", "content_hash", "title", "http_status", "text"]
+        read_only_fields = fields
+
+
+class DiffChangeSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class SnapshotDiffSerializer(serializers.Serializer):
+    source = serializers.IntegerField()  # type: ignore[assignment]
+    against = serializers.IntegerField(help_text="The older snapshot's number.")
+    number = serializers.IntegerField(help_text="The newer snapshot's number.")
+    unit = serializers.ChoiceField(choices=["word", "sentence"])
+    changes = DiffChangeSerializer(many=True)
+    added_sentences = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,97 @@
+"""The main text and metadata of a fetched page: trafilatura for text, title and author,
+htmldate for the dates the publisher gives.
+
+Dates come only from markup and the URL (`extensive_search=False`): htmldate's free-text
+search would otherwise turn a footer's "© 2021" into a publication date of 1 January 2021,
+and for fact-checking a wrong date is worse than none.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import htmldate
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str | None  # None when no main text could be found
+    title: str = ""
+    author: str = ""
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str = ""
+
+
+def extract(
+    body: str | bytes, url: str, *, content_type: str = "text/html", encoding: str | None = None
+) -> Extracted:
+    """What a page says and who said it when; plain text passes through as it is.
+
+    `body` may be bytes (trafilatura and lxml then honour the page's own charset) or text.
+    """
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if mime.startswith("text/") and "html" not in mime and "xml" not in mime:
+        return _plain(body, encoding)
+    if isinstance(body, bytes) and encoding:
+        body = decode(body, encoding)
+    if not body or not body.strip():
+        return Extracted(text=None)
+    document = trafilatura.bare_extraction(body, url=url, with_metadata=True)
+    text = getattr(document, "text", None) or None
+    return Extracted(
+        text=text.strip() if text else None,
+        title=(getattr(document, "title", None) or "").strip(),
+        author=(getattr(document, "author", None) or "").strip(),
+        published_at=find_date(body, url, original=True),
+        modified_at=find_date(body, url, original=False),
+        language=(getattr(document, "language", None) or html_language(body)),
+    )
+
+
+def _plain(body: str | bytes, encoding: str | None) -> Extracted:
+    text = decode(body, encoding or "utf-8") if isinstance(body, bytes) else body
+    return Extracted(text=text.strip() or None)
+
+
+def decode(body: bytes, encoding: str) -> str:
+    try:
+        return body.decode(encoding, errors="replace")
+    except LookupError:  # a charset Python does not know: UTF-8 is the best guess
+        return body.decode("utf-8", errors="replace")
+
+
+def find_date(body: str | bytes, url: str, *, original: bool) -> datetime | None:
+    """The publication (`original`) or last-update date the page states, in UTC."""
+    try:
+        found = htmldate.find_date(
+            body, url=url, original_date=original, extensive_search=False, outputformat=_DATE_FORMAT
+        )
+    except (ValueError, TypeError) as exc:  # htmldate gives up on some broken markup
+        logger.debug("htmldate failed on %s: %s", url, exc)
+        return None
+    if not found:
+        return None
+    when = datetime.fromisoformat(found)
+    if when.tzinfo is None:  # the page gave a day or a time without a zone: take it as UTC
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def html_language(body: str | bytes) -> str:
+    """The `lang` of the <html> element, which trafilatura leaves to a language detector."""
+    try:
+        root = lxml.html.document_fromstring(body)
+    except (ParserError, ValueError):
+        return ""
+    return (root.get("lang") or "").strip()[:16]

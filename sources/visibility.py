@@ -1,0 +1,36 @@
+"""Which sources the public may see. `sources` does not know about claims, so the app that
+publishes things (claims) registers the rule; until it does, the public sees none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sources.models import Publisher, Source
+
+PublicFilter = Callable[[QuerySet[Source]], QuerySet[Source]]
+_rules: list[PublicFilter] = []
+
+
+def register_public_sources(rule: PublicFilter) -> None:
+    _rules[:] = [rule]
+
+
+def public_sources(queryset: QuerySet[Source]) -> QuerySet[Source]:
+    if not _rules:
+        return queryset.none()
+    return _rules[0](queryset)
+
+
+def sources_visible_to(user: Any, queryset: QuerySet[Source]) -> QuerySet[Source]:
+    if user is not None and user.is_authenticated and user.has_perm("sources.view_source"):
+        return queryset
+    return public_sources(queryset)
+
+
+def publishers_visible_to(user: Any, queryset: QuerySet[Publisher]) -> QuerySet[Publisher]:
+    if user is not None and user.is_authenticated and user.has_perm("sources.view_publisher"):
+        return queryset
+    return queryset.filter(pk__in=public_sources(Source.objects.all()).values("publisher"))

@@ -1,0 +1,77 @@
+"""Throttling: separate rates for anonymous and authenticated callers; 429 with Retry-After."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.api.conftest import API
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates(settings, monkeypatch) -> Callable[[str, str], None]:
+    """Set the two rates as the settings would. DRF's throttles copied the rates dict when
+    they were imported, so the reloaded one is patched in too; both are undone afterwards."""
+
+    def set_rates(anon: str, user: str) -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": anon, "user": user},
+        }
+        api_settings.reload()
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES
+        )
+
+    return set_rates
+
+
+def statuses(client: APIClient, count: int, address: str = "127.0.0.1") -> list[int]:
+    return [client.get(f"{API}/claims/", REMOTE_ADDR=address).status_code for _ in range(count)]
+
+
+def test_the_fourth_anonymous_request_in_a_minute_gets_429_with_retry_after(rates, api_client):
+    rates("3/min", "100/min")
+    assert statuses(api_client, 3) == [200, 200, 200]
+    response = api_client.get(f"{API}/claims/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "throttled" in response.json()["detail"].lower()
+
+
+def test_anonymous_callers_are_counted_by_address(rates, api_client):
+    rates("2/min", "100/min")
+    assert statuses(api_client, 3, address="10.0.0.1") == [200, 200, 429]
+    assert statuses(api_client, 2, address="10.0.0.2") == [200, 200]
+
+
+def test_authenticated_callers_have_their_own_rate(
+    rates, api_client, reader_token_client, editor_token_client
+):
+    rates("2/min", "4/min")
+    assert statuses(api_client, 3) == [200, 200, 429]
+    assert statuses(reader_token_client, 5) == [200, 200, 200, 200, 429]
+    assert statuses(editor_token_client, 4) == [200, 200, 200, 200]
+
+
+def test_writes_count_against_the_same_rate(rates, editor_token_client):
+    rates("2/min", "2/min")
+    body = {"text": "Iota will open a shop"}
+    first = editor_token_client.post(f"{API}/claims/", body, format="json")
+    assert first.status_code == 201
+    assert editor_token_client.get(f"{API}/claims/").status_code == 200
+    refused = editor_token_client.post(f"{API}/claims/", body, format="json")
+    assert refused.status_code == 429
+    assert refused.has_header("Retry-After")
+
+
+def test_the_configured_rates_are_the_ones_in_force(settings):
+    configured = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert configured == SimpleRateThrottle.THROTTLE_RATES
+    assert set(configured) == {"anon", "user"}
