@@ -84,7 +84,7 @@ def _load_sources(created: Counter[str]) -> dict[str, Source]:
         source, new = source_get_or_create(url=spec.url)
         if new:
             # Made-up addresses on real domains: never let the recheck workers fetch them.
-            source_set_schedule(source=source, paused=True)
+            source = source_set_schedule(source=source, paused=True)
             created["sources"] += 1
         _add_version(source, spec, 1, created)
         sources[key] = source

@@ -14,6 +14,7 @@ from claims.scoring import claim_recompute_firmness
 from claims.services import claim_bump_version, claim_lock
 from sources.addresses import InvalidSourceURL
 from sources.models import Source
+from sources.scheduling import source_queue_check
 from sources.services import source_get_or_create
 
 LABEL_FIELDS = ("stance", "certainty", "kind", "quote", "derived_from")
@@ -83,6 +84,9 @@ def evidence_add(
         stance=evidence.stance,
     )
     claim_recompute_firmness(claim=claim)
+    if linked.last_checked_at is None and not linked.paused:
+        # A source nobody has fetched yet is fetched at once, once this link is committed.
+        source_queue_check(source=linked)
     return evidence
 
 

@@ -63,7 +63,7 @@ SETTLED_VERDICTS = (Verdict.CONFIRMED, Verdict.FALSE, Verdict.DENIED, Verdict.SU
 
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
@@ -96,7 +96,7 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 
 class Claim(models.Model):
     text = models.CharField(max_length=CLAIM_TEXT_MAX, help_text="The statement, as one sentence.")
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     context = models.TextField(blank=True, max_length=NOTE_MAX)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     claimant = models.CharField(max_length=200, blank=True, help_text="Who made the claim.")

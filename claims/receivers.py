@@ -40,7 +40,7 @@ def describe_change(
     elif change == SourceChange.ALIVE:
         text = f"{name} answers again."
     else:
-        text = f"{name} failed {source.consecutive_failures} checks in a row."
+        text = f"{name} could not be read {source.consecutive_errors} times in a row."
     return f"{text} {detail}".strip()
 
 

@@ -46,7 +46,7 @@ class ClaimVersionConflict(Exception):
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(text)[:SLUG_BASE_MAX].rstrip("-") or "claim"
+    base = slugify(text, allow_unicode=True)[:SLUG_BASE_MAX].rstrip("-") or "claim"
     slug, n = base, 1
     taken = Claim.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
@@ -66,7 +66,7 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
             continue
         if len(name) > TAG_MAX:
             raise ValidationError({"tags": f"A tag may have at most {TAG_MAX} characters."})
-        slug = slugify(name)
+        slug = slugify(name, allow_unicode=True)
         if not slug:
             raise ValidationError({"tags": f"The tag {name!r} has no letters or digits."})
         tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -225,7 +225,7 @@ def claim_apply_changes(
     *,
     claim: Claim,
     user: Any = None,
-    expected_etag: str | None = None,
+    expected_etags: Iterable[str] | None = None,
     status: str | None = None,
     note: str = "",
     evidence: Iterable[int] = (),
@@ -233,7 +233,7 @@ def claim_apply_changes(
 ) -> Claim:
     """An editor's edit in one step: fields, tags and a change of verdict, or none of them."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    if expected_etag is not None and locked.etag != expected_etag:
+    if expected_etags is not None and locked.etag not in set(expected_etags):
         raise ClaimVersionConflict(locked.version)
     tags = fields.pop("tags", None)
     if fields or tags is not None:

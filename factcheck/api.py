@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -50,6 +52,14 @@ class StrictCursorPagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     ordering: str | tuple[str, ...] = "-id"
 
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
+        """The ordering asked for, then the primary key: rows that tie on the first field must
+        come in the same order on every page, or PostgreSQL may repeat or skip some."""
+        ordering = tuple(super().get_ordering(request, queryset, view))
+        if not {name.lstrip("-") for name in ordering} & {"pk", "id"}:
+            ordering = (*ordering, "-pk" if ordering[0].startswith("-") else "pk")
+        return ordering
+
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)
@@ -60,19 +70,26 @@ class StrictCursorPagination(CursorPagination):
         except exceptions.NotFound:
             raise self.invalid_cursor() from None
         if cursor is not None and cursor.position is not None:
-            self.check_position(cursor.position)
+            cursor = cursor._replace(position=self.checked_position(cursor.position))
         return cursor
 
-    def check_position(self, position: Any) -> None:
-        """The position is compared with the ordering field: it must be a value of that field."""
+    def checked_position(self, position: Any) -> Any:
+        """The position is compared with the ordering field, so it must be a value of that
+        field that the database takes; datetimes go in UTC."""
         try:
             field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
         except (AttributeError, FieldDoesNotExist):
-            return
+            return position
         try:
-            field.get_prep_value(field.to_python(position))
-        except (TypeError, ValueError, DjangoValidationError):
+            value = field.to_python(position)
+            field.get_prep_value(value)
+            if isinstance(value, datetime.datetime):
+                return as_utc(value).isoformat()
+        except (TypeError, ValueError, OverflowError, DjangoValidationError):
             raise self.invalid_cursor() from None
+        if isinstance(value, str) and "\x00" in value:
+            raise self.invalid_cursor()
+        return position
 
     def invalid_cursor(self) -> exceptions.ValidationError:
         return exceptions.ValidationError({"cursor": ["This cursor is not valid."]})
@@ -90,6 +107,14 @@ class StrictCursorPagination(CursorPagination):
                 {"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
         return size
+
+
+def as_utc(value: datetime.datetime) -> datetime.datetime:
+    """The moment in UTC (naive ones taken as UTC already). Raises OverflowError when that
+    falls outside years 1 to 9999, which a far offset can do; the databases refuse those."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
 
 
 class TextField(serializers.CharField):
@@ -130,6 +155,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django would answer with its HTML 400 page.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = exceptions.ParseError(f"The request body is larger than {limit} bytes.")
     return exception_handler(exc, context)
 
 

@@ -18,4 +18,11 @@ app.conf.beat_schedule = {
         "task": "claims.tasks.flag_overdue_expectations",
         "schedule": crontab(minute=0, hour=6),
     },
+    # Claims a batch of due sources and queues their checks on the `fetch` queue. A tick
+    # that waited over a minute is dropped: the next one claims the same sources.
+    "enqueue-due-sources": {
+        "task": "sources.tasks.enqueue_due_sources",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A strict Content-Security-Policy on the public pages only (claims/csp.py).
+    "claims.csp.PublicPagesCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +145,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Fetching sources is slow IO: it has a queue of its own (`fetch`), so that a backlog of
+# checks never delays the other tasks; the worker consumes both (Procfile.dev).
+CELERY_TASK_ROUTES = {"sources.tasks.check_source": {"queue": "fetch"}}
 
 # --- Auth, i18n, static -----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -280,3 +285,36 @@ FACTCHECK_ROBOTS_MAX_BYTES = env_int("FACTCHECK_ROBOTS_MAX_BYTES", 500_000, mini
 FACTCHECK_POLITENESS_REDIS_URL = env_str("FACTCHECK_POLITENESS_REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
+
+# --- Rechecking sources (sources.checking, sources.scheduling, sources.tasks) ----
+# The adaptive interval starts at the minimum, doubles while nothing changes, and falls
+# back to the minimum after a change; each next check is jittered by ± this fraction.
+FACTCHECK_RECHECK_MIN_INTERVAL = env_int("FACTCHECK_RECHECK_MIN_INTERVAL", 3600, minimum=60)
+FACTCHECK_RECHECK_MAX_INTERVAL = env_int("FACTCHECK_RECHECK_MAX_INTERVAL", 30 * 86_400, minimum=60)
+FACTCHECK_RECHECK_JITTER = env_float("FACTCHECK_RECHECK_JITTER", 0.1, minimum=0.0, maximum=0.5)
+# After a transient error (5xx, timeout, blocked) the next check comes this soon, doubling
+# with each error in a row, never later than the adaptive interval.
+FACTCHECK_RECHECK_ERROR_DELAY = env_int("FACTCHECK_RECHECK_ERROR_DELAY", 600, minimum=10)
+# Sources the beat task claims each minute, and how long a claim holds them (longer than a
+# check's time limit) before another run may claim them again.
+FACTCHECK_RECHECK_BATCH = env_int("FACTCHECK_RECHECK_BATCH", 500, minimum=1)
+FACTCHECK_RECHECK_LEASE = env_int("FACTCHECK_RECHECK_LEASE", 1800, minimum=60)
+# Errors in a row before the claims citing a source are told (per source: alert_after_errors).
+FACTCHECK_ALERT_AFTER_ERRORS = env_int("FACTCHECK_ALERT_AFTER_ERRORS", 3, minimum=1)
+# check_source: retries on infrastructure errors (database, broker), with exponential backoff
+# and jitter, and time limits (enforced by the prefork and gevent pools; under threads the
+# fetch's own timeouts and deadline bound a check).
+FACTCHECK_CHECK_MAX_RETRIES = env_int("FACTCHECK_CHECK_MAX_RETRIES", 5, minimum=0)
+FACTCHECK_CHECK_RETRY_BACKOFF_MAX = env_int("FACTCHECK_CHECK_RETRY_BACKOFF_MAX", 600, minimum=1)
+FACTCHECK_CHECK_SOFT_TIME_LIMIT = env_int("FACTCHECK_CHECK_SOFT_TIME_LIMIT", 300, minimum=10)
+FACTCHECK_CHECK_TIME_LIMIT = env_int("FACTCHECK_CHECK_TIME_LIMIT", 360, minimum=15)
+if FACTCHECK_RECHECK_MAX_INTERVAL < FACTCHECK_RECHECK_MIN_INTERVAL:
+    raise ImproperlyConfigured(
+        "FACTCHECK_RECHECK_MAX_INTERVAL must not be less than FACTCHECK_RECHECK_MIN_INTERVAL"
+    )
+if FACTCHECK_CHECK_TIME_LIMIT <= FACTCHECK_CHECK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "FACTCHECK_CHECK_TIME_LIMIT must be longer than FACTCHECK_CHECK_SOFT_TIME_LIMIT"
+    )
+if FACTCHECK_RECHECK_LEASE <= FACTCHECK_CHECK_TIME_LIMIT:
+    raise ImproperlyConfigured("FACTCHECK_RECHECK_LEASE must be longer than a check's time limit")

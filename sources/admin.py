@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from sources.addresses import InvalidSourceURL, normalise_url
+from sources.admin_diff import SnapshotDiffMixin
 from sources.models import Publisher, PublisherDomain, SnapshotMethod, Source, SourceSnapshot
 from sources.services import (
     SnapshotTextInvalid,
@@ -39,6 +40,8 @@ FETCH_STATE = (
     "last_checked_at",
     "next_check_at",
     "http_status",
+    "last_ok_at",
+    "consecutive_errors",
     "consecutive_failures",
     "first_failure_at",
     "last_error",
@@ -174,7 +177,17 @@ class ManualSnapshotForm(forms.Form):
 
 class SnapshotInline(admin.TabularInline):
     model = SourceSnapshot
-    fields = ("number", "taken_at", "method", "title", "hash_prefix", "added_by", "note")
+    fields = (
+        "number",
+        "taken_at",
+        "method",
+        "title",
+        "hash_prefix",
+        "http_status",
+        "added_by",
+        "note",
+        "diff_link",
+    )
     readonly_fields = fields
     ordering = ("-number",)
     extra = 0
@@ -193,9 +206,16 @@ class SnapshotInline(admin.TabularInline):
     def hash_prefix(self, snapshot: SourceSnapshot) -> str:
         return snapshot.content_hash[:12]
 
+    @admin.display(description="Changes")
+    def diff_link(self, snapshot: SourceSnapshot) -> str:
+        if snapshot.number <= 1:
+            return "first version"
+        url = reverse("admin:sources_source_diff", args=[snapshot.source_id, snapshot.number])
+        return format_html('<a href="{}">what changed since {}</a>', url, snapshot.number - 1)
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SnapshotDiffMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "publisher",
@@ -213,13 +233,15 @@ class SourceAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("url_link", "publisher_link", "title", "author", "language")}),
         ("Dates", {"fields": ("published_at", "modified_at", "created_at", "updated_at")}),
-        ("Checks", {"fields": ("paused", "pinned_interval", *FETCH_STATE)}),
+        ("Checks", {"fields": ("paused", "pinned_interval", "alert_after_errors", *FETCH_STATE)}),
     )
 
     def get_urls(self) -> list[URLPattern]:
         add_text = self.admin_site.admin_view(self.add_text_view)
+        diff = self.admin_site.admin_view(self.diff_view)
         return [
             path("<int:object_id>/add-text/", add_text, name="sources_source_add_text"),
+            path("<int:object_id>/diff/<int:number>/", diff, name="sources_source_diff"),
             *super().get_urls(),
         ]
 

@@ -98,8 +98,25 @@ class Source(models.Model):
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_ok_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last check that read the page (or got a 304)."
+    )
+    consecutive_failures = models.PositiveIntegerField(
+        default=0,
+        help_text="Failures of the dead kind (404, 410, DNS, refused) since the last success.",
+    )
     first_failure_at = models.DateTimeField(null=True, blank=True)
+    consecutive_errors = models.PositiveIntegerField(
+        default=0,
+        help_text="Checks in a row that could not read the page, for any reason (5xx, "
+        "timeouts, blocked, 404…); claims are told when it reaches alert_after_errors.",
+    )
+    alert_after_errors = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Tell the claims after this many errors in a row; empty: the desk's default.",
+    )
     last_error = models.CharField(max_length=500, blank=True)
     moved_to = models.URLField(max_length=2000, blank=True)
     archive_url = models.URLField(max_length=2000, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -9,9 +10,10 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from claims.models import Claim, Evidence, Level, Verdict
-from factcheck.api import MAX_ID
+from factcheck.api import MAX_ID, as_utc
 
 Q_MAX = 200
 
@@ -50,6 +52,24 @@ class StrictBooleanField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed on in UTC: PostgreSQL refuses offsets beyond ±15:59, and
+    one near year 1 or 9999 can fall outside the calendar once in UTC."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return as_utc(moment)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
@@ -64,7 +84,7 @@ class ClaimFilter(filters.FilterSet):
     tag = filters.CharFilter(method="filter_tag", max_length=60)
     needs_review = StrictBooleanFilter()
     publisher = filters.NumberFilter(method="filter_publisher", min_value=1, max_value=MAX_ID)
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     min_score = filters.NumberFilter(
         field_name="firmness_score", lookup_expr="gte", min_value=0, max_value=100
     )

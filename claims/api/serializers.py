@@ -71,6 +71,9 @@ def public_url(claim: Claim) -> str:
 
 
 class ClaimListSerializer(serializers.ModelSerializer):
+    # A plain string: slugs may hold letters of any script, which an OpenAPI `\w` pattern
+    # (ASCII in most validators) would wrongly reject.
+    slug = serializers.CharField(read_only=True, help_text="The public page's path segment.")
     status = serializers.ChoiceField(source="verdict", choices=Verdict.choices, read_only=True)
     firmness = FirmnessSummarySerializer(source="*", read_only=True)
     url = serializers.SerializerMethodField(help_text="The claim's public page.")

@@ -139,14 +139,16 @@ class ClaimViewSet(
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         claim = self.get_object()
-        expected = request.headers.get("If-Match")
-        if not expected:
+        header = request.headers.get("If-Match", "").strip()
+        if not header:
             raise PreconditionRequired()
+        # RFC 9110: a list of entity tags, any of which may match; `*` matches any version.
+        expected = None if header == "*" else [tag.strip() for tag in header.split(",")]
         changes = ClaimPatchSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
         try:
             claim = claim_apply_changes(
-                claim=claim, user=request.user, expected_etag=expected, **changes.validated_data
+                claim=claim, user=request.user, expected_etags=expected, **changes.validated_data
             )
         except ClaimVersionConflict:
             raise PreconditionFailed() from None

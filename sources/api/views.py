@@ -8,8 +8,8 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from sources.api.serializers import (
 )
 from sources.diffing import UNITS, changed_sentences, diff_as_dicts
 from sources.models import Health, Publisher, PublisherKind, Source, SourceSnapshot
+from sources.scheduling import source_queue_check
 from sources.services import publisher_update
 from sources.visibility import publishers_visible_to, sources_visible_to
 
@@ -97,6 +98,22 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "added_sentences": changed_sentences(older.text, newer.text),
         }
         return Response(body)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                "RecheckQueued",
+                {"queued": serializers.BooleanField(), "source": serializers.IntegerField()},
+            )
+        },
+        description="Check the source now (even a paused one); the check runs on a worker.",
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def recheck(self, request: Request, pk: str | None = None) -> Response:
+        source = self.get_object()
+        source_queue_check(source=source, force=True)
+        return Response({"queued": True, "source": source.pk}, status=status.HTTP_202_ACCEPTED)
 
     def against(self, request: Request, newer: SourceSnapshot) -> int:
         raw = request.query_params.get("against")

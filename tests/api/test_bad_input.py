@@ -99,12 +99,17 @@ def test_a_bad_edit_is_refused_with_a_field_message(editor_token_client, world, 
         ("q=" + "x" * 201, "q"),
         ("updated_since=notadate", "updated_since"),
         ("updated_since=2025-02-30T00:00:00Z", "updated_since"),
+        ("updated_since=9999-12-31T23:59:59-23:59", "updated_since"),
+        ("updated_since=0001-01-01T00:00:00%2B14:00", "updated_since"),
         ("ordering=text", "ordering"),
         ("ordering=-secret", "ordering"),
         ("cursor=garbage", "cursor"),
         (f"cursor={cursor('p=abc')}&ordering=id", "cursor"),
         (f"cursor={cursor('p=not-a-date')}", "cursor"),
         (f"cursor={cursor('o=x')}", "cursor"),
+        (f"cursor={cursor('p=9999-12-31T23:59:59-23:59')}", "cursor"),
+        (f"cursor={cursor('p=2020-01-01' + chr(0))}", "cursor"),
+        (f"cursor={cursor('p=' + '9' * 5000)}&ordering=id", "cursor"),
         ("page_size=1000000", "page_size"),
         ("page_size=0", "page_size"),
         ("page_size=abc", "page_size"),
@@ -125,6 +130,7 @@ def test_an_unknown_filter_value_or_cursor_is_refused(api_client, world, query, 
         ("/sources/?page_size=101", "page_size"),
         ("/publishers/?kind=bogus", "kind"),
         ("/publishers/?cursor=garbage", "cursor"),
+        (f"/publishers/?cursor={cursor('p=name' + chr(0))}", "cursor"),
         ("/claims/{claim}/timeline/?cursor=garbage", "cursor"),
         ("/claims/{claim}/timeline/?page_size=1000", "page_size"),
         ("/sources/{source}/snapshots/?cursor=garbage", "cursor"),
@@ -168,6 +174,14 @@ def test_a_body_that_is_not_a_json_object_is_refused(
     assert "application/json" in response["Content-Type"]
     assert response.json()
     assert not Claim.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_is_a_json_400(editor_token_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    data = '{"text": "' + "x" * 20_000 + '"}'
+    response = editor_token_client.post(f"{API}/claims/", data, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is larger than 10000 bytes."}
 
 
 @pytest.mark.parametrize(

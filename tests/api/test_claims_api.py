@@ -4,6 +4,7 @@ ETags and the PATCH preconditions."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,7 @@ from rest_framework.test import APIClient
 
 from claims.evidence_services import evidence_add
 from claims.models import Claim, ClaimEvent, EventKind, VerdictChange
-from claims.services import claim_set_verdict
+from claims.services import claim_create, claim_set_verdict
 from sources.models import Publisher
 from tests.api.conftest import API, World, make_claim
 from tests.conftest import on_postgresql
@@ -310,3 +311,36 @@ def test_the_list_is_fresh_after_an_edit(editor_token_client, world):
     patch(editor_token_client, claim, {"text": "Acme will open two factories"}, claim.etag)
     texts = [i["text"] for i in editor_token_client.get(f"{API}/claims/").json()["results"]]
     assert "Acme will open two factories" in texts
+
+
+def test_it_accepts_if_match_star_and_a_list_holding_the_current_etag(editor_token_client):
+    claim = claim_create(text="The ferry will run all winter", published=True)
+    url = f"/api/v1/claims/{claim.pk}/"
+    etag = editor_token_client.get(url)["ETag"]
+    listed = editor_token_client.patch(
+        url, {"claimant": "Harbour board"}, format="json", HTTP_IF_MATCH=f'"0-0-0", {etag}'
+    )
+    assert listed.status_code == 200
+    star = editor_token_client.patch(
+        url, {"claimant": "Ferry company"}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert star.status_code == 200
+    assert star.json()["claimant"] == "Ferry company"
+
+
+def test_it_keeps_tags_written_in_other_scripts(editor_token_client):
+    response = editor_token_client.post(
+        "/api/v1/claims/",
+        {"text": "A new line opens in Osaka", "tags": ["日本", "鉄道"]},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert sorted(response.json()["tags"]) == ["日本", "鉄道"]
+
+
+def test_a_claim_in_another_script_gets_a_working_public_url(api_client):
+    claim = claim_create(text="大阪で新しい路線が開業する", published=True)
+    item = api_client.get("/api/v1/claims/").json()["results"][0]
+    assert item["slug"] == claim.slug
+    assert item["url"].endswith(f"/claims/{quote(claim.slug)}/")
+    assert api_client.get(f"/claims/{quote(claim.slug)}/").status_code == 200

@@ -29,7 +29,7 @@ def test_the_schema_is_openapi_3(schema):
 
 
 def test_the_schema_covers_every_endpoint(schema):
-    assert set(schema["paths"]) == {
+    assert set(schema["paths"]) >= {
         f"{API}/changes/",
         f"{API}/claims/",
         f"{API}/claims/{{id}}/",

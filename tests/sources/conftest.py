@@ -4,16 +4,33 @@ fails any test whose code tries to connect anywhere but this machine."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from django.conf import settings
 
 from sources import politeness, robots
 from tests.sources.httpserver import TestServer
 
 LOOPBACK_ONLY = ipaddress.ip_network("127.0.0.1/32")
+
+
+@pytest.fixture(autouse=True)
+def root_logging() -> Iterator[None]:
+    """Each test starts with the root logger as settings configured it.
+
+    Celery's embedded test worker (the end-to-end tests) sets the root logger to ERROR for
+    the rest of the process; tests that read warnings with caplog would then see nothing,
+    depending on which tests ran before them.
+    """
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(cast(dict[str, Any], settings.LOGGING)["root"]["level"])
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

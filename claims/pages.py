@@ -1,0 +1,96 @@
+"""Public, read-only claim pages: server-rendered, no JavaScript, no cookies needed.
+
+Views are thin: read the stamp (one query), answer 304 when the reader's copy is current,
+otherwise fetch the rest and render. Editors (claims.view_claim) also see unpublished claims,
+in responses no cache may keep.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from claims.api.views import VIEW_ALL
+from claims.caching import respond
+from claims.listing import (
+    PAGE_SIZE,
+    ClaimFilters,
+    filtered_claims,
+    list_rows,
+    list_stamp,
+    tag_choices,
+)
+from claims.models import Claim, Level, Tag, Verdict
+from claims.page_context import claim_page_context, claim_stamp, page_claims, prefetch_page
+from factcheck.api import is_desk
+
+
+def is_editor(request: HttpRequest) -> bool:
+    return is_desk(request, VIEW_ALL)
+
+
+def visible_claims(editor: bool) -> QuerySet[Claim]:
+    return Claim.objects.all() if editor else Claim.objects.published()
+
+
+@require_safe
+def claim_list(request: HttpRequest) -> HttpResponse:
+    return listing(request, tag=None)
+
+
+@require_safe
+def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
+    return listing(request, tag=get_object_or_404(Tag, slug=tag))
+
+
+def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
+    filters = ClaimFilters(request.GET)
+    if not filters.is_valid():
+        return render(request, "claims/bad_request.html", {"form": filters}, status=400)
+    editor = is_editor(request)
+    claims = visible_claims(editor)
+    if tag is not None:
+        claims = claims.filter(tags=tag)
+    claims = filtered_claims(claims, filters.cleaned_data)
+
+    def build() -> HttpResponse:
+        page = Paginator(list_rows(claims), PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "page": page,
+            "filters": filters,
+            "tag": tag,
+            "tags": tag_choices(visible_claims(editor)),
+            "verdicts": Verdict.choices,
+            "levels": Level.choices,
+            "editor": editor,
+            "canonical": canonical(request, 1 if filters.active() else page.number),
+        }
+        return render(request, "claims/claim_list.html", context)
+
+    stamp = list_stamp(claims, request.GET.urlencode(), editor)
+    return respond(request, stamp, build, shared=not editor)
+
+
+def canonical(request: HttpRequest, page: int) -> str:
+    """The list's own address; a filtered view points at the unfiltered list."""
+    suffix = f"?page={page}" if page > 1 else ""
+    return f"{settings.SITE_URL}{request.path}{suffix}"
+
+
+@require_safe
+def claim_page(request: HttpRequest, slug: str) -> HttpResponse:
+    editor = is_editor(request)
+    claim = page_claims(visible_claims(editor)).filter(slug=slug).first()
+    if claim is None:
+        raise Http404("No published claim here.")
+
+    def build() -> HttpResponse:
+        prefetch_page(claim)
+        return render(request, "claims/claim_page.html", claim_page_context(claim, editor))
+
+    stamp = claim_stamp(claim, editor)
+    return respond(request, stamp, build, shared=claim.published and not editor)

@@ -1,0 +1,135 @@
+"""A real browser on the real pages: Playwright driving Debian's Chromium against a live
+server with the demo data. It reads the list, searches, opens a claim, checks what a reader
+checks, follows the history link, and saves screenshots under var/screenshots/.
+
+Chromium comes from `apt-get install chromium` (.ci/run does it). Without it the test is
+skipped on a laptop and fails in CI (FACTCHECK_REQUIRE_SERVICES=1), like the services tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from claims.models import Claim, Stance
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHERY = "chery-will-build-cars-at-jaguar-land-rovers-factories-in-the-uk"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shots() -> Path:
+    folder = Path(settings.VAR_DIR) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The live server's address and what the pages should show, read before the browser
+    starts: while Playwright's event loop runs, Django would open a second connection."""
+
+    url: str
+    published: int
+    claim: str
+    score: int
+    level: str
+    supporting: int
+
+
+@pytest.fixture
+def demo(live_server) -> Demo:
+    call_command("load_demo")
+    claim = Claim.objects.get(slug=CHERY)
+    return Demo(
+        url=live_server.url,
+        published=Claim.objects.published().count(),
+        claim=claim.text,
+        score=claim.firmness_score,
+        level=claim.get_firmness_level_display(),
+        supporting=claim.evidence.filter(stance=Stance.SUPPORTS).count(),
+    )
+
+
+@pytest.fixture
+def browser(demo: Demo) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1":
+            pytest.fail("Chromium is missing at /usr/bin/chromium: apt-get install chromium")
+        pytest.skip("needs Chromium at /usr/bin/chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def watch(page: Any) -> list[str]:
+    """Console errors (CSP violations among them) and uncaught page errors."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.set_default_timeout(10_000)
+    return problems
+
+
+def test_a_reader_finds_a_claim_and_understands_it(demo: Demo, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = watch(page)
+    page.goto(f"{demo.url}/claims/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Claims we are tracking")
+    expect(page.locator(".claim-row")).to_have_count(demo.published)
+    page.screenshot(path=shots() / "list.png", full_page=True)
+
+    page.get_by_role("searchbox", name="Search").fill("Chery")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"\?q=Chery"))
+    rows = page.locator(".claim-row")
+    expect(rows.first).to_contain_text("Chery")
+    for title in rows.locator(".claim-card-title").all_text_contents():
+        assert "Chery" in title or "JLR" in title or "Jaguar" in title
+
+    page.get_by_role("link", name="Chery will build cars at Jaguar Land Rover's factories").click()
+    page.wait_for_url(f"**/claims/{CHERY}/")
+    check_the_claim_page(page, demo)
+    page.screenshot(path=shots() / "claim.png", full_page=True)
+    assert problems == []
+
+
+def check_the_claim_page(page: Any, demo: Demo) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.claim)
+    expect(page.locator(".card-verdict .verdict")).to_have_text("Confirmed")
+    meter = page.locator(".card-firmness .meter-text")
+    expect(meter).to_contain_text(f"{demo.score} of 100")
+    expect(meter).to_contain_text(demo.level)
+    expect(page.locator(".group-supports .evidence")).to_have_count(demo.supporting)
+    for heading in ("Supporting", "Refuting", "Reporting, not settling"):
+        expect(page.get_by_role("heading", name=re.compile(heading))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Firmness over time"))).to_be_visible()
+
+    page.get_by_role("navigation", name="On this page").get_by_role("link", name="History").click()
+    page.wait_for_url("**#history")
+    history = page.locator("#history")
+    expect(history.get_by_role("heading", name="History")).to_be_in_viewport()
+    expect(history.locator(".event-verdict_changed").first).to_contain_text("Confirmed")
+
+
+def test_the_claim_page_fits_a_phone(demo: Demo, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    problems = watch(page)
+    page.goto(f"{demo.url}/claims/{CHERY}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    verdict, meter = page.locator(".card-verdict"), page.locator(".card-firmness")
+    assert verdict.bounding_box()["y"] < meter.bounding_box()["y"]  # stacked, not squeezed
+    page.screenshot(path=shots() / "claim-phone.png", full_page=True)
+    assert problems == []

@@ -1,0 +1,216 @@
+"""The recheck tasks, run in this process: thin, idempotent, retried only for our own faults."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
+from django.utils import timezone
+
+from claims.evidence_services import evidence_add
+from claims.models import Claim
+from factcheck.celery import app
+from sources import tasks
+from sources.models import Health, Source
+from sources.scheduling import sources_claim_due
+from sources.tasks import check_source, enqueue_due_sources, retry_delay
+from tests.factories import ClaimFactory, SourceFactory
+from tests.sources.httpserver import Reply, TestServer
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "<html><body><article><p>The mayor opened the bridge.</p></article></body></html>"
+
+
+def a_source(server: TestServer, path: str = "/a", **fields: Any) -> Source:
+    defaults: dict[str, Any] = {"health": Health.UNCHECKED, "title": ""}
+    return cast(Source, SourceFactory(url=server.url(path), **(defaults | fields)))
+
+
+def any_source(**fields: Any) -> Source:
+    return cast(Source, SourceFactory(**fields))
+
+
+def a_claim() -> Claim:
+    return cast(Claim, ClaimFactory())
+
+
+class Queued:
+    """Stands in for check_source: records what would have been sent to the broker."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def delay(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
+    fake = Queued()
+    monkeypatch.setattr(tasks, "check_source", fake)
+    return fake
+
+
+# --- check_source -------------------------------------------------------------------------
+
+
+def test_check_source_checks_the_source(server: TestServer) -> None:
+    server.route("/a", Reply(200, PAGE))
+    source = a_source(server)
+    assert check_source.apply(args=(source.pk,)).get() == "ok"
+    source.refresh_from_db()
+    assert source.health == Health.OK and source.snapshots.count() == 1
+
+
+def test_a_paused_source_is_checked_only_when_forced(server: TestServer) -> None:
+    server.route("/a", Reply(200, PAGE))
+    source = a_source(server, paused=True)
+    assert check_source.apply(args=(source.pk,)).get() == "paused"
+    assert server.hits("/a") == []
+    assert check_source.apply(args=(source.pk,), kwargs={"force": True}).get() == "ok"
+
+
+def test_a_message_for_a_deleted_source_does_nothing() -> None:
+    assert check_source.apply(args=(987654,)).get() == "missing"
+
+
+def test_a_duplicate_or_overtaken_message_is_dropped(server: TestServer) -> None:
+    server.route("/a", Reply(200, PAGE))
+    source = a_source(server, next_check_at=timezone.now() - datetime.timedelta(minutes=1))
+    lease = sources_claim_due(limit=5).lease.isoformat()
+    assert check_source.apply(args=(source.pk,), kwargs={"lease": lease}).get() == "ok"
+    # The same message again (redelivered, or queued twice): the lease is spent.
+    assert check_source.apply(args=(source.pk,), kwargs={"lease": lease}).get() == "stale"
+    assert len(server.hits("/a")) == 1
+
+
+def test_infrastructure_errors_are_retried_then_recorded(
+    server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = a_source(server)
+    attempts: list[int] = []
+
+    def database_down(*, source: Source) -> None:
+        attempts.append(source.pk)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks, "source_check", database_down)
+    result = check_source.apply(args=(source.pk,))
+    assert result.failed() and isinstance(result.result, OperationalError)
+    assert len(attempts) == (check_source.max_retries or 0) + 1
+    source.refresh_from_db()
+    assert source.last_error.startswith(f"The check failed: gave up after {len(attempts) - 1}")
+    assert source.next_check_at is not None and source.next_check_at > timezone.now()
+    assert source.health == Health.UNCHECKED  # nothing was learnt about the page
+
+
+def test_what_the_page_does_is_not_retried(server: TestServer) -> None:
+    server.route("/a", Reply(503))
+    source = a_source(server)
+    assert check_source.apply(args=(source.pk,)).get() == "error"
+    assert len(server.hits("/a")) == 1
+
+
+def test_a_check_over_its_time_limit_is_recorded(
+    server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = a_source(server)
+
+    def too_slow(*, source: Source) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(tasks, "source_check", too_slow)
+    assert check_source.apply(args=(source.pk,)).get() == "timeout"
+    source.refresh_from_db()
+    assert "time limit" in source.last_error
+
+
+@pytest.mark.parametrize("retries", range(8))
+def test_retry_delays_grow_with_full_jitter_up_to_a_cap(settings: Any, retries: int) -> None:
+    cap = settings.FACTCHECK_CHECK_RETRY_BACKOFF_MAX
+    delays = {retry_delay(retries) for _ in range(200)}
+    assert all(0 <= d <= min(cap, tasks.RETRY_BACKOFF_FACTOR * 2**retries) for d in delays)
+    assert len(delays) > 1  # jittered
+
+
+def test_check_source_is_late_acked_time_limited_and_on_the_fetch_queue() -> None:
+    task = app.tasks["sources.tasks.check_source"]
+    assert task.acks_late is True
+    assert task.soft_time_limit is not None and task.time_limit is not None
+    assert task.soft_time_limit < task.time_limit
+    assert app.amqp.router.route({}, "sources.tasks.check_source")["queue"].name == "fetch"
+    assert app.amqp.router.route({}, "sources.tasks.enqueue_due_sources")["queue"].name != "fetch"
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_beat_runs_the_claim_every_minute() -> None:
+    entry = next(
+        e
+        for e in app.conf.beat_schedule.values()
+        if e["task"] == "sources.tasks.enqueue_due_sources"
+    )
+    assert entry["schedule"] == 60.0
+
+
+# --- enqueue_due_sources --------------------------------------------------------------------
+
+
+def test_due_sources_are_claimed_and_queued_with_their_lease(queued: Queued, settings: Any) -> None:
+    settings.FACTCHECK_RECHECK_BATCH = 2
+    past = timezone.now() - datetime.timedelta(hours=1)
+    due = [any_source(next_check_at=past + datetime.timedelta(seconds=i)) for i in range(3)]
+    SourceFactory(next_check_at=timezone.now() + datetime.timedelta(hours=1))
+    assert enqueue_due_sources.apply().get() == 2
+    leases = {kwargs["lease"] for _, kwargs in queued.calls}
+    assert [args for args, _ in queued.calls] == [(due[0].pk,), (due[1].pk,)]
+    (lease,) = leases
+    leased = Source.objects.get(pk=due[0].pk).next_check_at
+    assert leased is not None and leased.isoformat() == lease
+    assert enqueue_due_sources.apply().get() == 1  # the next minute: the rest
+    assert enqueue_due_sources.apply().get() == 0
+
+
+# --- The first check when evidence is added --------------------------------------------------
+
+
+def test_evidence_on_a_new_source_queues_its_first_check_on_commit(
+    queued: Queued, server: TestServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        evidence = evidence_add(claim=a_claim(), url=server.url("/new"), stance="supports")
+    assert queued.calls == []  # nothing is sent before the commit
+    for callback in callbacks:
+        callback()
+    assert queued.calls == [((evidence.source_id,), {"force": False})]
+
+
+def test_evidence_on_a_checked_or_paused_source_queues_nothing(
+    queued: Queued, django_capture_on_commit_callbacks: Any
+) -> None:
+    checked = any_source(last_checked_at=timezone.now())
+    paused = any_source(paused=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_add(claim=a_claim(), source=checked, stance="supports")
+        evidence_add(claim=a_claim(), source=paused, stance="supports")
+    assert queued.calls == []
+
+
+def test_a_broker_that_cannot_be_reached_does_not_fail_the_link(
+    monkeypatch: pytest.MonkeyPatch,
+    server: TestServer,
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise OSError("broker down")
+
+    monkeypatch.setattr(tasks, "check_source", SimpleNamespace(delay=unreachable))
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = evidence_add(claim=a_claim(), url=server.url("/x"), stance="supports")
+    assert evidence.pk is not None
+    assert "broker down" in caplog.text  # logged, not raised
