@@ -175,7 +175,25 @@ class ManualSnapshotForm(forms.Form):
     )
 
 
-class SnapshotInline(admin.TabularInline):
+class SnapshotsAreRecords:
+    """Snapshots are what a source said: never typed over or removed. New text by hand goes
+    through "Add text by hand" on the source page (source_add_snapshot)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Hash")
+    def hash_prefix(self, snapshot: SourceSnapshot) -> str:
+        return snapshot.content_hash[:12]
+
+
+class SnapshotInline(SnapshotsAreRecords, admin.TabularInline):
     model = SourceSnapshot
     fields = (
         "number",
@@ -192,19 +210,6 @@ class SnapshotInline(admin.TabularInline):
     ordering = ("-number",)
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # "Add text by hand" on the source page
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="Hash")
-    def hash_prefix(self, snapshot: SourceSnapshot) -> str:
-        return snapshot.content_hash[:12]
 
     @admin.display(description="Changes")
     def diff_link(self, snapshot: SourceSnapshot) -> str:
@@ -326,7 +331,7 @@ class SourceAdmin(SnapshotDiffMixin, admin.ModelAdmin):
 
 
 @admin.register(SourceSnapshot)
-class SourceSnapshotAdmin(admin.ModelAdmin):
+class SourceSnapshotAdmin(SnapshotsAreRecords, admin.ModelAdmin):
     """Versions of a source's text, as fetched or supplied by hand; never edited."""
 
     list_display = ("__str__", "taken_at", "method", "title", "hash_prefix", "added_by")
@@ -346,16 +351,3 @@ class SourceSnapshotAdmin(admin.ModelAdmin):
         "text",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # "Add text by hand" on the source page, through source_add_snapshot
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="Hash")
-    def hash_prefix(self, snapshot: SourceSnapshot) -> str:
-        return snapshot.content_hash[:12]

@@ -8,9 +8,9 @@ from typing import Any, cast
 import pytest
 from rest_framework.test import APIClient
 
-from sources import tasks
 from sources.models import Source
 from tests.factories import EditorFactory, SourceFactory, UserFactory
+from tests.sources.conftest import Queued
 
 pytestmark = pytest.mark.django_db
 
@@ -19,21 +19,6 @@ API = "/api/v1"
 
 def any_source(**fields: Any) -> Source:
     return cast(Source, SourceFactory(**fields))
-
-
-class Queued:
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def delay(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
-    fake = Queued()
-    monkeypatch.setattr(tasks, "check_source", fake)
-    return fake
 
 
 def client_for(user: Any = None) -> APIClient:

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from sources.management.commands import recheck
 from sources.models import Health, Source
 from tests.factories import SourceFactory
+from tests.sources.conftest import Queued
 from tests.sources.httpserver import Reply, TestServer
 
 pytestmark = pytest.mark.django_db
@@ -29,21 +29,6 @@ def run(*args: str) -> str:
     out = StringIO()
     call_command("recheck", *args, stdout=out)
     return out.getvalue()
-
-
-class Queued:
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def delay(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
-    fake = Queued()
-    monkeypatch.setattr(recheck, "check_source", fake)
-    return fake
 
 
 def past(hours: float = 1) -> datetime.datetime:

@@ -19,6 +19,7 @@ from sources.models import Health, Source
 from sources.scheduling import sources_claim_due
 from sources.tasks import check_source, enqueue_due_sources, retry_delay
 from tests.factories import ClaimFactory, SourceFactory
+from tests.sources.conftest import Queued
 from tests.sources.httpserver import Reply, TestServer
 
 pytestmark = pytest.mark.django_db
@@ -37,23 +38,6 @@ def any_source(**fields: Any) -> Source:
 
 def a_claim() -> Claim:
     return cast(Claim, ClaimFactory())
-
-
-class Queued:
-    """Stands in for check_source: records what would have been sent to the broker."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def delay(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
-    fake = Queued()
-    monkeypatch.setattr(tasks, "check_source", fake)
-    return fake
 
 
 # --- check_source -------------------------------------------------------------------------
