@@ -83,7 +83,10 @@ def ensure_claims(wanted: int) -> int:
     manage("collectstatic", "--noinput", "-v0")
     count = int(
         manage(
-            "shell", "-c", "from claims.models import Claim; print(Claim.objects.count())"
+            "shell",
+            "--no-imports",
+            "-c",
+            "from claims.models import Claim; print(Claim.objects.count())",
         ).strip()
     )
     if count < wanted:
@@ -91,6 +94,7 @@ def ensure_claims(wanted: int) -> int:
         print(manage("generate_data", "--claims", str(wanted - count)).strip(), flush=True)
         manage(
             "shell",
+            "--no-imports",
             "-c",
             "from django.db import connection; connection.cursor().execute('ANALYZE')",
         )
@@ -147,7 +151,7 @@ def sample_claim_id() -> str:
         "print(Claim.objects.filter(published=True).annotate(n=Count('evidence'))"
         ".filter(n__gte=4).order_by('id').values_list('id', flat=True).first())"
     )
-    return manage("shell", "-c", code).strip()
+    return manage("shell", "--no-imports", "-c", code).strip()
 
 
 def main() -> None:
