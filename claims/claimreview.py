@@ -27,10 +27,6 @@ RATINGS: dict[str, tuple[int, str]] = {
 }
 
 
-def public_url(claim: Claim) -> str:
-    return f"{settings.SITE_URL}{claim.get_absolute_url()}"
-
-
 def appearances(claim: Claim) -> list[str]:
     """Where the claim was seen, earliest first; uses prefetched evidence when there is any."""
     rows = [e for e in claim.evidence.all() if not e.deprecated]
@@ -53,7 +49,7 @@ def claim_review(claim: Claim) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": public_url(claim),
+        "url": claim.get_public_url(),
         "claimReviewed": claim.text,
         "reviewRating": {
             "@type": "Rating",

@@ -134,6 +134,10 @@ class Claim(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("claim-page", kwargs={"slug": self.slug})
 
+    def get_public_url(self) -> str:
+        """The page's full address, for feeds, ClaimReview and API consumers."""
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
     @property
     def etag(self) -> str:
         """Changes whenever the claim, its evidence or its firmness does."""

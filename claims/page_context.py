@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claims.caching import Stamp, latest
 from claims.charts import firmness_chart
-from claims.claimreview import claim_review, public_url
+from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, Stance, Verdict
 
 REVIEW_KINDS = (EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED)
@@ -182,7 +182,7 @@ def claim_page_context(claim: Any, editor: bool) -> dict[str, Any]:
     return {
         "claim": claim,
         "editor": editor,
-        "canonical": public_url(claim),
+        "canonical": claim.get_public_url(),
         "claim_review": claim_review(claim),
         "latest_verdict": history_item(verdicts[0]) if verdicts else None,
         "groups": groups,

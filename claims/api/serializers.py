@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -66,10 +65,6 @@ class FirmnessSerializer(FirmnessDetailSerializer):
     history = FirmnessPointSerializer(source="firmness_history", many=True)
 
 
-def public_url(claim: Claim) -> str:
-    return f"{settings.SITE_URL}{claim.get_absolute_url()}"
-
-
 class ClaimListSerializer(serializers.ModelSerializer):
     # A plain string: slugs may hold letters of any script, which an OpenAPI `\w` pattern
     # (ASCII in most validators) would wrongly reject.
@@ -95,7 +90,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, claim: Claim) -> str:
-        return public_url(claim)
+        return claim.get_public_url()
 
 
 class EvidenceSourceSerializer(serializers.ModelSerializer):
@@ -132,17 +127,18 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class VerdictChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SerializerMethodField()
+    changed_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who changed the verdict; null when the account is gone.",
+    )
     evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = VerdictChange
         fields = ["previous", "verdict", "note", "changed_by", "changed_at", "evidence"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_changed_by(self, change: VerdictChange) -> str | None:
-        return change.changed_by.get_username() if change.changed_by else None
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_evidence(self, change: VerdictChange) -> list[int]:
@@ -291,13 +287,14 @@ class EvidenceDeprecateSerializer(serializers.Serializer):
 
 
 class ClaimEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who did it; null for the service itself.",
+    )
 
     class Meta:
         model = ClaimEvent
         fields = ["id", "kind", "at", "summary", "actor", "data"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_actor(self, event: ClaimEvent) -> str | None:
-        return event.actor.get_username() if event.actor else None
