@@ -203,6 +203,17 @@ class Evidence(models.Model):
     labelled_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the assessor read in the source's latest text; never overwrites an editor's labels.
+    suggested_stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
+    suggested_certainty = models.CharField(max_length=10, choices=Certainty.choices, blank=True)
+    suggestion_confidence = models.FloatField(null=True, blank=True)
+    suggested_passage = models.TextField(blank=True)
+    suggestion_cues = models.JSONField(default=list, blank=True)
+    suggestion_method = models.CharField(max_length=20, blank=True)
+    suggestion_snapshot = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The number of the snapshot the suggestion read."
+    )
+    suggested_at = models.DateTimeField(null=True, blank=True)
     deprecated = models.BooleanField(default=False)
     deprecated_reason = models.CharField(max_length=500, blank=True)
     deprecated_at = models.DateTimeField(null=True, blank=True)
@@ -224,6 +235,49 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
+
+
+class LinkOfferStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Linked as evidence"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class LinkOfferQuerySet(models.QuerySet["LinkOffer"]):
+    def open(self) -> LinkOfferQuerySet:
+        return self.filter(status=LinkOfferStatus.OPEN)
+
+
+class LinkOffer(models.Model):
+    """A source fetched for one claim that strongly matches another: offered to editors."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="link_offers")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="link_offers")
+    score = models.FloatField()
+    passage = models.TextField(blank=True)
+    method = models.CharField(max_length=20)
+    status = models.CharField(
+        max_length=10, choices=LinkOfferStatus.choices, default=LinkOfferStatus.OPEN
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evidence = models.ForeignKey(
+        "Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = LinkOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "-offered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source"], name="linkoffer_one_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.claim} ({self.score:.2f})"
 
 
 class VerdictChange(models.Model):
@@ -268,6 +322,8 @@ class EventKind(models.TextChoices):
     SOURCE_DEAD = "source_dead", "Source dead"
     SOURCE_ALIVE = "source_alive", "Source back"
     SOURCE_FAILING = "source_failing", "Source failing"
+    EVIDENCE_ASSESSED = "evidence_assessed", "Evidence read again"
+    LINK_OFFERED = "link_offered", "Source offered as evidence"
     VERDICT_CHANGED = "verdict_changed", "Verdict changed"
     FIRMNESS_CHANGED = "firmness_changed", "Firmness changed"
     REVIEW_FLAGGED = "review_flagged", "Flagged for review"
@@ -278,7 +334,7 @@ class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
     def public(self) -> ClaimEventQuerySet:
         """What readers see: the review queue is the desk's business."""
         return self.filter(claim__published=True).exclude(
-            kind__in=[EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED]
+            kind__in=[EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED, EventKind.LINK_OFFERED]
         )
 
 

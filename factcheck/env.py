@@ -66,6 +66,20 @@ def env_float(name: str, default: float, *, minimum: float, maximum: float) -> f
     return value
 
 
+def env_optional_float(name: str, minimum: float, maximum: float) -> float | None:
+    """A number when set, None when unset or empty (so a default can come from elsewhere)."""
+    if not os.environ.get(name, "").strip():
+        return None
+    return env_float(name, 0.0, minimum=minimum, maximum=maximum)
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

