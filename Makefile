@@ -4,8 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The optional `.[ml]` extra (torch, sentence embeddings) gets a venv of its own: .venv never
+# gets torch, so the default install is what `make test` checks.
+VENV_ML := .venv-ml
+STAMP_ML := $(VENV_ML)/.installed
 
-.PHONY: install run test lint typecheck pytest migrate demo clean
+.PHONY: install install-ml run test test-ml eval lint typecheck pytest migrate demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +18,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(STAMP_ML): pyproject.toml
+	test -x $(VENV_ML)/bin/python || $(PYTHON) -m venv $(VENV_ML)
+	$(VENV_ML)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_ML)/bin/python -m pip install --quiet -e '.[dev,ml]'
+	touch $(STAMP_ML)
+
+install-ml: $(STAMP_ML)
 
 migrate: install
 	mkdir -p var
@@ -46,5 +58,16 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Stance and certainty figures of the assessor on our labelled set and FNC-1's hold-out
+# (docs/evaluation.md); without the data in FACTCHECK_FNC1_DIR, FNC-1 is skipped with a note.
+eval: install
+	mkdir -p bench/results
+	DEBUG=1 $(PY) manage.py evaluate_assessor --json bench/results/eval.json
+
+# Only the tests marked `ml`, in .venv-ml; FACTCHECK_REQUIRE_ML=1 fails them rather than
+# skipping when the extra is missing.
+test-ml: $(STAMP_ML)
+	DEBUG=1 FACTCHECK_REQUIRE_ML=1 $(VENV_ML)/bin/pytest -m ml -q $(PYTEST_ARGS)
+
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) $(VENV_ML)

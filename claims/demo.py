@@ -7,7 +7,9 @@ any publisher, and every source URL has a `demo` path. Sources are paused so
 the recheck workers never fetch those made-up addresses.
 
 Everything goes through the services, so the timelines, firmness history and
-review queue look as they would after real editing. Loading is idempotent:
+review queue look as they would after real editing, with what the assessor read in
+each source kept on the evidence (a demo loaded before the assessor existed is read
+on the next load). Loading is idempotent:
 publishers are keyed by domain, sources by URL, claims by slug.
 """
 
@@ -35,6 +37,7 @@ from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim, Evidence
 from claims.permissions import ensure_editors_group
 from claims.services import SLUG_BASE_MAX, claim_create, claim_set_verdict
+from claims.suggestions import evidence_suggest_missing
 from sources.models import PublisherDomain, Source
 from sources.services import (
     publisher_create,
@@ -144,17 +147,23 @@ def load_demo() -> Counter[str]:
     sources = _load_sources(created)
     for spec in CLAIMS:
         _load_claim(spec, sources, created)
+    read = evidence_suggest_missing()
+    if read:
+        created["suggestions"] = read
     return created
 
 
 def describe(created: Counter[str]) -> str:
     if not created:
         return "demo data already loaded; nothing changed"
-    return (
+    loaded = (
         f"Loaded demo data: {created['publishers']} publishers, {created['sources']} sources "
         f"({created['snapshots']} snapshots), {created['claims']} claims, "
         f"{created['evidence']} pieces of evidence."
     )
+    if created["suggestions"]:
+        loaded += f" Read the sources of {created['suggestions']} earlier pieces of evidence."
+    return loaded
 
 
 @transaction.atomic

@@ -8,16 +8,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.events import claim_event_add
+from claims.events import claim_event_add, claim_withdraw_review_reason
 from claims.models import NOTE_MAX, Claim, EventKind, Evidence, LabelledBy
 from claims.scoring import claim_recompute_firmness
 from claims.services import claim_bump_version, claim_lock
+from claims.suggestions import (
+    assessment_reason_code,
+    editor_reading,
+    evidence_suggest,
+    suggested_reading,
+)
 from sources.addresses import InvalidSourceURL
 from sources.models import Source
 from sources.scheduling import source_queue_check
 from sources.services import source_get_or_create
 
 LABEL_FIELDS = ("stance", "certainty", "kind", "quote", "derived_from")
+# The labels an editor decides on; with neither given, they are read from the source.
+JUDGEMENT_FIELDS = ("stance", "certainty")
 REASON_MAX = 500
 
 
@@ -50,11 +58,15 @@ def evidence_add(
     url: str | None = None,
     derived_from: Source | None = None,
     derived_from_url: str | None = None,
-    labelled_by: str = LabelledBy.EDITOR,
+    labelled_by: str | None = None,
     expected_version: int | None = None,
     **labels: Any,
 ) -> Evidence:
-    """Link a source (found or created by its normalised URL) to the claim."""
+    """Link a source (found or created by its normalised URL) to the claim.
+
+    Without a stance or certainty the labels are automatic: read from the source's text
+    now if it has one, else once its first version is fetched (claims.receivers).
+    """
     linked = _source_from(source, url, "url")
     if linked is None:
         raise ValidationError({"url": "Give the source's URL or pick an existing source."})
@@ -63,21 +75,24 @@ def evidence_add(
     existing = Evidence.objects.live().filter(claim=claim, source=linked).first()
     if existing is not None:
         raise EvidenceAlreadyLinked(existing)
+    labelled_by = labelled_by or _labelled_by(labels)
+    by_editor = labelled_by == LabelledBy.EDITOR and getattr(user, "is_authenticated", False)
     evidence = Evidence(
         claim=claim,
         source=linked,
         derived_from=origin if origin != linked else None,
         labelled_by=labelled_by,
-        labelled_by_user=user if getattr(user, "is_authenticated", False) else None,
+        labelled_by_user=user if by_editor else None,
         **labels,
     )
     evidence.full_clean(exclude=["claim", "source", "derived_from"])
     evidence.save()
+    evidence_suggest(evidence=evidence)
     claim_bump_version(claim)
     claim_event_add(
         claim=claim,
         kind=EventKind.EVIDENCE_ADDED,
-        summary=f"{linked.publisher.name} linked: {evidence.get_stance_display().lower()}",
+        summary=f"{linked.publisher.name} linked: {_stance_words(evidence)}",
         actor=user,
         evidence=evidence.pk,
         source=linked.pk,
@@ -88,6 +103,18 @@ def evidence_add(
         # A source nobody has fetched yet is fetched at once, once this link is committed.
         source_queue_check(source=linked)
     return evidence
+
+
+def _labelled_by(labels: dict[str, Any]) -> str:
+    given = any(labels.get(name) for name in JUDGEMENT_FIELDS)
+    return LabelledBy.EDITOR if given else LabelledBy.AUTOMATIC
+
+
+def _stance_words(evidence: Evidence) -> str:
+    stance = evidence.get_stance_display().lower()
+    if evidence.labelled_by != LabelledBy.AUTOMATIC:
+        return stance
+    return f"{stance} (read automatically)" if evidence.suggested_at else "to be read from its text"
 
 
 @transaction.atomic
@@ -118,6 +145,9 @@ def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> 
         evidence=evidence.pk,
         fields=sorted(changed),
     )
+    if suggested_reading(evidence) == editor_reading(evidence):
+        # The editor took the text's reading: a review reason raised by it is answered.
+        claim_withdraw_review_reason(claim=claim, code=assessment_reason_code(evidence.pk))
     claim_recompute_firmness(claim=claim)
     return evidence
 

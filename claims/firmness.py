@@ -255,7 +255,10 @@ def _note(item: EvidenceInput, representative: EvidenceInput | None) -> str:
     if item.stance == "discusses":
         notes.append(f"Reports the claim without settling it: weight × {DISCUSSES_FACTOR}.")
     if item.automatic:
-        notes.append("Labels suggested automatically, not yet checked by an editor.")
+        notes.append(
+            "Labels suggested automatically, read from the source's own text; "
+            "no editor has checked them yet."
+        )
     return " ".join(notes)
 
 

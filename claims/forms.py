@@ -166,6 +166,9 @@ class VerdictForm(forms.Form):
         self.fields["expected_version"].initial = claim.version
 
 
+READ_IT_FOR_ME = "— read it from the source —"
+
+
 class EvidenceAddForm(forms.Form):
     url = forms.CharField(
         label="Source URL", required=False, max_length=2000, help_text="Or pick a known source."
@@ -173,8 +176,14 @@ class EvidenceAddForm(forms.Form):
     source = forms.ModelChoiceField(
         queryset=Source.objects.all(), required=False, widget=source_autocomplete("source")
     )
-    stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.DISCUSSES)
-    certainty = forms.ChoiceField(choices=Certainty.choices, initial=Certainty.UNKNOWN)
+    stance = forms.ChoiceField(
+        choices=[("", READ_IT_FOR_ME), *Stance.choices],
+        required=False,
+        help_text="Leave both empty to label it automatically from the source's text.",
+    )
+    certainty = forms.ChoiceField(
+        choices=[("", READ_IT_FOR_ME), *Certainty.choices], required=False
+    )
     kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.SECONDARY)
     quote = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX

@@ -10,6 +10,7 @@ from claims.events import claim_event_add, claim_flag_for_review
 from claims.evidence_services import quote_in_text
 from claims.models import Claim, EventKind, Evidence
 from claims.scoring import claim_recompute_firmness
+from claims.suggestions import source_reassess
 from sources.models import Publisher, Source, SourceSnapshot
 from sources.services import SourceChange
 
@@ -53,14 +54,18 @@ def on_source_changed(
     detail: str = "",
     **kwargs: Any,
 ) -> None:
-    first_version = (
-        change == SourceChange.SNAPSHOT and snapshot is not None and snapshot.number == 1
-    )
+    new_text = snapshot if change == SourceChange.SNAPSHOT else None
+    first_version = new_text is not None and new_text.number == 1
     links = Evidence.objects.live().filter(source=source).select_related("claim")
     for claim in Claim.objects.filter(pk__in=links.values("claim")).order_by("pk"):
         if not first_version:
             _tell_claim(claim, source, change, snapshot, detail, links)
-        claim_recompute_firmness(claim=claim)
+        if new_text is None:
+            claim_recompute_firmness(claim=claim)
+    if new_text is not None:
+        # Every version, the first included, is read for what it says of each claim;
+        # this recomputes the firmness of every claim that cites the source.
+        source_reassess(source=source, snapshot=new_text)
 
 
 def _tell_claim(

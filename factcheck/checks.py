@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from claims.matching.embedding import missing_packages
+
 SUPPORTED_BROKERS = {"filesystem", "redis", "rediss", "sqla+sqlite", "sqla+postgresql", "memory"}
 SUPPORTED_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 
@@ -71,3 +73,22 @@ def check_site(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             )
         )
     return problems
+
+
+@register(Tags.compatibility)
+def check_match_method(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    if settings.FACTCHECK_MATCH_METHOD != "embedding":
+        return []
+    # Looked for without importing them: the check must not load torch.
+    missing = missing_packages()
+    if not missing:
+        return []
+    return [
+        Error(
+            "FACTCHECK_MATCH_METHOD is 'embedding' but "
+            f"{' and '.join(missing)} cannot be imported.",
+            hint="Install the optional extra with `pip install '.[ml]'`, or unset "
+            "FACTCHECK_MATCH_METHOD to match claims lexically.",
+            id="factcheck.E004",
+        )
+    ]

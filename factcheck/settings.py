@@ -261,6 +261,8 @@ FACTCHECK_EXPECTED_BY_HOUR = env_int("FACTCHECK_EXPECTED_BY_HOUR", 6, minimum=0,
 FACTCHECK_ORGANISATION = env_str("FACTCHECK_ORGANISATION", "factcheck desk")
 
 # --- Evidence analysis (claims.assessment, claims.matching) ----------------
+# How sources are read against claims: `rules` (cue words) or `model` (FNC-1-trained stance).
+FACTCHECK_ASSESS_METHOD = env_choice("FACTCHECK_ASSESS_METHOD", "rules", ("rules", "model"))
 # Matching claims to a text: `lexical` needs nothing more; `embedding` needs `pip install .[ml]`.
 FACTCHECK_MATCH_METHOD = env_choice("FACTCHECK_MATCH_METHOD", "lexical", ("lexical", "embedding"))
 # Scores in [0, 1]; unset means the method's own defaults (claims/matching/*.py).

@@ -1,5 +1,6 @@
 """Shared fixtures. Tests run on whatever DATABASE_URL and CELERY_BROKER_URL name:
-SQLite and the embedded broker on a fresh machine, the real PostgreSQL and Redis in CI."""
+SQLite and the embedded broker on a fresh machine, the real PostgreSQL and Redis in CI.
+Tests marked `ml` need the optional `.[ml]` extra, installed only in .venv-ml (`make test-ml`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import os
 import pytest
 from django.conf import settings
 
+from claims.matching.embedding import missing_packages
 from tests.factories import EditorFactory
 
 REQUIRE_SERVICES = os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1"
+REQUIRE_ML = os.environ.get("FACTCHECK_REQUIRE_ML") == "1"
 
 
 def on_postgresql() -> bool:
@@ -21,17 +24,29 @@ def on_redis() -> bool:
     return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "ml: needs the optional .[ml] extra, as in .venv-ml (set FACTCHECK_REQUIRE_ML=1 to fail "
+        "rather than skip)",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `services` need the real servers: skipped on a laptop; CI refuses to start
-    without them (pytest_sessionstart), so there they always run."""
-    if on_postgresql() and on_redis():
-        return
-    skip = pytest.mark.skip(
-        reason="needs DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://…"
-    )
+    without them (pytest_sessionstart), so there they always run. Tests marked `ml` likewise
+    need the `.[ml]` extra."""
+    skips: dict[str, pytest.MarkDecorator] = {}
+    if not (on_postgresql() and on_redis()):
+        skips["services"] = pytest.mark.skip(
+            reason="needs DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://…"
+        )
+    if missing_packages():
+        skips["ml"] = pytest.mark.skip(reason="needs the .[ml] extra (make test-ml)")
     for item in items:
-        if "services" in item.keywords:
-            item.add_marker(skip)
+        for marker, skip in skips.items():
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -39,6 +54,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             "FACTCHECK_REQUIRE_SERVICES=1 but DATABASE_URL/CELERY_BROKER_URL do not name "
             "PostgreSQL and Redis"
+        )
+    if REQUIRE_ML and missing_packages():
+        raise pytest.UsageError(
+            f"FACTCHECK_REQUIRE_ML=1 but {', '.join(missing_packages())} cannot be imported: "
+            "install the .[ml] extra (make test-ml)"
         )
 
 

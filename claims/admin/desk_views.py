@@ -107,13 +107,14 @@ class ClaimDeskViews(admin.ModelAdmin):
         claim = self.claim_to_change(request, object_id)
         form = EvidenceAddForm(request.POST or None, claim=claim)
         if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
+            # An empty stance or certainty is left to the assessor, not stored as "".
+            data = {k: v for k, v in form.cleaned_data.items() if v != ""}
             with service_errors_to(form, {"derived_from": "derived_from_url"}):
                 evidence_add(
                     claim=claim,
                     user=request.user,
-                    url=data.pop("url") or None,
-                    derived_from_url=data.pop("derived_from_url") or None,
+                    url=data.pop("url", None),
+                    derived_from_url=data.pop("derived_from_url", None),
                     **data,
                 )
                 messages.success(request, "The evidence is linked.")

@@ -71,6 +71,30 @@ def review_reasons(claim: Claim) -> SafeString:
     return bullet_list(items, "Not in the review queue.")
 
 
+def suggestion_summary(item: Evidence) -> str:
+    """What the assessor read, in a few words: "refutes, certain (confidence 0.82, version #3)"."""
+    if not item.suggested_stance:
+        return "Not read yet: the source has no text."
+    confidence = item.suggestion_confidence
+    details = [f"confidence {confidence:.2f}" if confidence is not None else ""]
+    if item.suggestion_snapshot:
+        details.append(f"version #{item.suggestion_snapshot}")
+    detail = ", ".join(d for d in details if d)
+    said = f"{item.suggested_stance}, {item.suggested_certainty}"
+    return f"{said} ({detail})" if detail else said
+
+
+def suggestion_cues(item: Evidence) -> SafeString:
+    cues = [
+        format_html(
+            "{}: “{}” — {}", cue.get("kind", ""), cue.get("text", ""), cue.get("effect", "")
+        )
+        for cue in item.suggestion_cues or []
+        if isinstance(cue, dict)
+    ]
+    return bullet_list(cues, "No cue words.")
+
+
 def evidence_row(item: Evidence) -> list[Any]:
     source = item.source
     status = f"deprecated: {item.deprecated_reason}" if item.deprecated else "counts"
@@ -88,6 +112,7 @@ def evidence_row(item: Evidence) -> list[Any]:
         source.get_health_display(),
         item.get_labelled_by_display()
         + (f" ({item.labelled_by_user})" if item.labelled_by_user else ""),
+        suggestion_summary(item),
         status,
         "" if item.deprecated else actions,
     ]
@@ -102,6 +127,7 @@ EVIDENCE_HEADERS = (
     "Publisher",
     "Health",
     "Labelled by",
+    "Read from the source",
     "Status",
     "",
 )

@@ -1,4 +1,5 @@
-"""Evidence on the desk: relabel it, or deprecate it with a reason. It is never deleted.
+"""Evidence on the desk: relabel it, accept what was read from its source, or deprecate it
+with a reason. It is never deleted.
 
 New evidence is linked from the claim's page (ClaimDeskViews.add_evidence_view).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -18,8 +20,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from claims.admin.display import admin_link
-from claims.evidence_services import evidence_deprecate
+from claims.admin.display import admin_link, suggestion_cues, suggestion_summary
+from claims.evidence_services import evidence_deprecate, evidence_relabel
 from claims.forms import DeprecateForm, EvidenceRelabelForm, service_errors_to
 from claims.models import Evidence
 
@@ -43,7 +45,7 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_select_related = ("claim", "source__publisher")
     search_fields = ("claim__text", "source__url", "source__title", "quote")
     autocomplete_fields = ("derived_from",)
-    actions = ("deprecate_selected",)
+    actions = ("deprecate_selected", "accept_suggestions")
     readonly_fields = (
         "claim_link",
         "source_link",
@@ -54,17 +56,27 @@ class EvidenceAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "updated_at",
+        "suggestion",
+        "suggestion_confidence",
+        "suggested_passage",
+        "cues",
     )
     fieldsets = (
         (None, {"fields": ("claim_link", "source_link", "publisher", "health")}),
         ("Labels", {"fields": ("stance", "certainty", "kind", "quote", "derived_from")}),
+        (
+            "Read from the source",
+            {"fields": ("suggestion", "suggestion_confidence", "suggested_passage", "cues")},
+        ),
         ("Record", {"fields": ("labelled_by", "labelled_by_user", "status", "created_at")}),
     )
 
     def get_urls(self) -> list[URLPattern]:
         deprecate = self.admin_site.admin_view(self.deprecate_view)
+        accept = self.admin_site.admin_view(self.accept_suggestion_view)
         return [
             path("<int:object_id>/deprecate/", deprecate, name="claims_evidence_deprecate"),
+            path("<int:object_id>/accept/", accept, name="claims_evidence_accept_suggestion"),
             *super().get_urls(),
         ]
 
@@ -119,7 +131,15 @@ class EvidenceAdmin(admin.ModelAdmin):
         at = f"{evidence.deprecated_at:%Y-%m-%d %H:%M}" if evidence.deprecated_at else ""
         return f"Deprecated {at}: {evidence.deprecated_reason}"
 
-    def render_form(self, request: HttpRequest, form: DeprecateForm, **context: Any) -> Any:
+    @admin.display(description="Suggestion")
+    def suggestion(self, evidence: Evidence) -> str:
+        return suggestion_summary(evidence)
+
+    @admin.display(description="Cues")
+    def cues(self, evidence: Evidence) -> SafeString:
+        return suggestion_cues(evidence)
+
+    def render_form(self, request: HttpRequest, form: forms.Form, **context: Any) -> Any:
         context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
         return TemplateResponse(request, FORM_TEMPLATE, {"form": form, **context})
 
@@ -170,3 +190,45 @@ class EvidenceAdmin(admin.ModelAdmin):
             action="deprecate_selected",
             selected=[str(pk) for pk in queryset.values_list("pk", flat=True)],
         )
+
+    def accept_suggestion_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Asks once, then makes what was read from the source the editor's labels."""
+        evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=object_id)
+        back = HttpResponseRedirect(reverse("admin:claims_evidence_change", args=[evidence.pk]))
+        if not evidence.suggested_stance:
+            messages.info(request, f"Nothing has been read from evidence #{evidence.pk}'s source.")
+            return back
+        if not self.has_change_permission(request, evidence):
+            raise PermissionDenied
+        form = forms.Form(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            accept_suggestion(evidence, request.user)
+            messages.success(request, f"Evidence #{evidence.pk} now carries the suggested labels.")
+            return back
+        return self.render_form(
+            request,
+            form,
+            original=evidence,
+            title=f"Accept the suggestion for evidence #{evidence.pk}",
+            intro=f"Label it {suggestion_summary(evidence)}, as an editor's labels.",
+            submit_label="Accept the suggestion",
+        )
+
+    @admin.action(description="Accept the suggestion", permissions=["change"])
+    def accept_suggestions(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        """The selected live evidence takes the labels read from its source, as an editor's."""
+        readable = queryset.filter(deprecated=False).exclude(suggested_stance="")
+        accepted = 0
+        for evidence in readable.select_related("claim"):
+            accept_suggestion(evidence, request.user)
+            accepted += 1
+        messages.success(request, f"{accepted} piece(s) of evidence took the suggested labels.")
+
+
+def accept_suggestion(evidence: Evidence, user: Any) -> Evidence:
+    return evidence_relabel(
+        evidence=evidence,
+        user=user,
+        stance=evidence.suggested_stance,
+        certainty=evidence.suggested_certainty,
+    )

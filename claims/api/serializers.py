@@ -103,8 +103,38 @@ class EvidenceSourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SuggestionCueSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="hedge, attribution, confirmation, denial, …")
+    text = serializers.CharField(help_text="The words as they stand in the passage.")
+    effect = serializers.CharField(allow_blank=True, help_text="What the cue did.")
+
+
+class EvidenceSuggestionSerializer(serializers.Serializer):
+    """What the assessor read in the source's text, kept whoever set the labels."""
+
+    stance = serializers.ChoiceField(source="suggested_stance", choices=Stance.choices)
+    certainty = serializers.ChoiceField(source="suggested_certainty", choices=Certainty.choices)
+    confidence = serializers.FloatField(
+        source="suggestion_confidence", min_value=0, max_value=1, allow_null=True
+    )
+    passage = serializers.CharField(
+        source="suggested_passage", allow_blank=True, help_text="The sentences it rests on."
+    )
+    cues = SuggestionCueSerializer(source="suggestion_cues", many=True)
+    method = serializers.CharField(source="suggestion_method")
+    snapshot = serializers.IntegerField(
+        source="suggestion_snapshot", allow_null=True, help_text="The source version read."
+    )
+    at = serializers.DateTimeField(source="suggested_at")
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
     source = EvidenceSourceSerializer(read_only=True)  # type: ignore[assignment]
+    suggestion = serializers.SerializerMethodField(
+        help_text="What the source's text says of the claim, read automatically; null until "
+        "the source has text. Labelled `automatic`, the evidence's stance and certainty "
+        "follow it; an editor's labels never do."
+    )
     api_url = serializers.HyperlinkedIdentityField(view_name="api:evidence-detail")
 
     class Meta:
@@ -118,12 +148,19 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "quote",
             "derived_from",
             "labelled_by",
+            "suggestion",
             "deprecated",
             "deprecated_reason",
             "created_at",
             "api_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(EvidenceSuggestionSerializer(allow_null=True))
+    def get_suggestion(self, evidence: Evidence) -> dict[str, Any] | None:
+        if evidence.suggested_at is None:
+            return None
+        return dict(EvidenceSuggestionSerializer(evidence).data)
 
 
 class VerdictChangeSerializer(serializers.ModelSerializer):
@@ -270,6 +307,17 @@ class SourceURLField(serializers.CharField):
 
 
 class EvidenceCreateSerializer(EvidenceLabelsSerializer):
+    stance = serializers.ChoiceField(
+        choices=Stance.choices,
+        required=False,
+        help_text="Omit both stance and certainty to have them read from the source's text "
+        "(labelled `automatic`); give either and the labels are the editor's.",
+    )
+    certainty = serializers.ChoiceField(
+        choices=Certainty.choices,
+        required=False,
+        help_text="See `stance`: omitted with it, read from the source's text.",
+    )
     url = SourceURLField(max_length=MAX_URL_LENGTH, required=False)
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), required=False)  # type: ignore[assignment]
 

@@ -190,6 +190,8 @@ class ClaimViewSet(
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """Link a source to the claim. Without `stance` and `certainty`, they are read from
+        the source's text (now, or once it is first fetched) and labelled `automatic`."""
         claim = self.get_object()
         data = EvidenceCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -48,11 +48,24 @@ class Assessment:
         }
 
 
-def assess(claim: str, text: str) -> Assessment:
-    """Judge what `text` says about `claim`."""
-    from claims.assessment.rules import assess_by_rules
-
-    return assess_by_rules(claim, text)
+METHODS = ("rules", "model")
 
 
-__all__ = ["CERTAINTIES", "STANCES", "Assessment", "Cue", "assess"]
+def assess(claim: str, text: str, *, method: str = "rules") -> Assessment:
+    """Judge what `text` says about `claim`.
+
+    `rules` (the default) reads cue words; `model` lets the logistic regression trained
+    on FNC-1 choose the stance (docs/assessment.md compares the two).
+    """
+    if method == "rules":
+        from claims.assessment.rules import assess_by_rules
+
+        return assess_by_rules(claim, text)
+    if method == "model":
+        from claims.assessment.model import assess_by_model
+
+        return assess_by_model(claim, text)
+    raise ValueError(f"Unknown assessment method {method!r}: use one of {', '.join(METHODS)}.")
+
+
+__all__ = ["CERTAINTIES", "METHODS", "STANCES", "Assessment", "Cue", "assess"]

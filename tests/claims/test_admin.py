@@ -368,6 +368,23 @@ def test_adding_evidence_by_url_creates_the_source_and_links_it(
     assert (evidence.stance, evidence.labelled_by_user) == ("supports", editor)
 
 
+def test_evidence_added_without_labels_is_read_from_the_source(
+    editor_client: Client, editor: Any, desk: SimpleNamespace
+) -> None:
+    known = a_source()
+    source_add_snapshot(
+        source=known, text="The company denied that it will open a factory.", user=editor
+    )
+    data = evidence_form(desk.claim, source=known.pk, stance="", certainty="")
+    response = editor_client.post(url("claims_claim_add_evidence", desk.claim.pk), data)
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(claim=desk.claim, source=known)
+    assert evidence.labelled_by == LabelledBy.AUTOMATIC
+    assert evidence.labelled_by_user is None
+    assert (evidence.stance, evidence.suggested_stance) == ("refutes", "refutes")
+    assert "denied" in evidence.suggested_passage
+
+
 def test_adding_evidence_from_a_known_source_links_it(
     editor_client: Client, desk: SimpleNamespace
 ) -> None:

@@ -49,7 +49,8 @@ def test_the_first_snapshot_of_a_source_flags_nothing(source):
 
 
 def test_a_new_version_tells_every_claim_citing_the_source(source):
-    claims = [cite(source, text=f"Claim {n}") for n in range(2)]
+    # Claims the text backs as labelled, so that no reading of it adds a reason of its own.
+    claims = [cite(source, text=text) for text in ("Acme will open a plant", "Acme opens a plant")]
     source_add_snapshot(source=source, text=FIRST_TEXT)
     source_add_snapshot(source=source, text=FIRST_TEXT + " Updated at noon.")
     for claim in claims:
@@ -97,8 +98,11 @@ def test_a_later_version_replaces_the_sources_review_reason_rather_than_piling_u
     for text in (FIRST_TEXT, "Second version.", "Third version."):
         source_add_snapshot(source=source, text=text)
     reasons = fresh(claim).review_reasons
-    assert len(reasons) == 1
+    # One reason for the source's versions; what the text now reads is a concern of its own.
+    (evidence,) = claim.evidence.all()
+    assert [r["code"] for r in reasons] == [f"source:{source.pk}", f"assessment:{evidence.pk}"]
     assert "(#3)" in reasons[0]["message"]
+    assert "(version #3)" in reasons[1]["message"]
 
 
 def test_a_publishers_new_reliability_recomputes_the_claims_citing_it(source):

@@ -1,0 +1,273 @@
+"""Embedding matching benchmark: the cost of the `.[ml]` extra's index against the lexical index
+measured in the same run, and the thresholds each method's scores call for.
+
+    .venv-ml/bin/python bench/match_embedding_bench.py [--claims 1000 --claims 10000]
+                                                       [--articles 30] [--thresholds]
+
+Speed: building an index of N claims, and searching it with one ~800-word article (the floor
+beside them: the same articles split into sentences and words by regular expressions).
+Claims are FNC-1's distinct headlines topped up with claims.datagen's generated claims;
+articles are FNC-1 bodies of 700–900 words, read from settings.FACTCHECK_FNC1_DIR, or,
+without that data, the labelled set's texts run together to that length. The model's load
+(importing torch included) happens once per process and is timed on its own.
+
+Thresholds (--thresholds): every text of claims/assessment/data/labelled.jsonl is searched
+against an index of its split's claims; a pair "speaks to" its claim unless labelled
+unrelated. `suggest_at` is the highest score that keeps recall at SUGGEST_RECALL on the dev
+split, `strong_at` the lowest that reaches STRONG_PRECISION there; the test split is
+measured at the thresholds chosen on dev and at each method's defaults.
+
+Results are printed and written to bench/results/match_embedding.json (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+MIN_WORDS, MAX_WORDS = 700, 900
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+WORD = re.compile(r"\w+")
+SUGGEST_RECALL = 0.9
+STRONG_PRECISION = 0.95
+GRID = [step / 100 for step in range(1, 100)]
+
+
+def configure() -> None:
+    """Django is set up for settings and claims.datagen's word lists; no database is touched."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def fnc_corpus() -> tuple[list[str], list[str]]:
+    """FNC-1's distinct headlines, and its bodies of article length."""
+    from django.conf import settings
+
+    from claims.assessment.fnc import load_fnc
+
+    pairs = load_fnc(Path(settings.FACTCHECK_FNC1_DIR))
+    headlines = sorted({pair.headline for pair in pairs})
+    bodies = {pair.body_id: pair.body for pair in pairs}
+    articles = [body for _, body in sorted(bodies.items()) if article_length(body)]
+    return headlines, articles
+
+
+def labelled_corpus() -> tuple[list[str], list[str]]:
+    """The labelled set's claims, and its texts run together to article length."""
+    from claims.assessment.evaluation import load_own_set
+
+    labelled = load_own_set()
+    articles, parts = [], []
+    for pair in labelled:
+        parts.append(pair.text)
+        if len(" ".join(parts).split()) >= MIN_WORDS:
+            articles.append("\n".join(parts))
+            parts = []
+    return sorted({pair.claim for pair in labelled}), [a for a in articles if article_length(a)]
+
+
+def article_length(text: str) -> bool:
+    return MIN_WORDS <= len(text.split()) <= MAX_WORDS
+
+
+def load_corpus() -> tuple[str, list[str], list[str]]:
+    from claims.assessment.fnc import FncDataMissing
+
+    try:
+        return ("FNC-1", *fnc_corpus())
+    except FncDataMissing as exc:
+        print(f"{exc}; using the labelled set instead")
+        return ("labelled set", *labelled_corpus())
+
+
+def claim_texts(real: Sequence[str], count: int) -> list[Any]:
+    from claims.datagen import claim_text
+    from claims.matching import ClaimText
+
+    rng = random.Random(1)
+    texts = list(real[:count])
+    texts += [claim_text(rng) for _ in range(count - len(texts))]
+    return [ClaimText(number, text) for number, text in enumerate(texts, start=1)]
+
+
+def split_and_tokenise(article: str) -> Any:
+    """The floor: sentences by punctuation, lower-cased words by a regular expression."""
+    return [WORD.findall(sentence.lower()) for sentence in SENTENCE_END.split(article)]
+
+
+def mean_ms(work: Callable[[str], Any], articles: Sequence[str]) -> float:
+    for article in articles[:3]:  # caches filled, code paths warm
+        work(article)
+    took = []
+    for article in articles:
+        start = time.perf_counter()
+        work(article)
+        took.append(time.perf_counter() - start)
+    return statistics.fmean(took) * 1000
+
+
+def time_method(method: str, claims: Sequence[Any], articles: Sequence[str]) -> dict[str, float]:
+    from claims.matching import build_index
+
+    start = time.perf_counter()
+    index = build_index(claims, method=method)
+    built = time.perf_counter() - start
+    return {
+        f"{method}_build_s": round(built, 3),
+        f"{method}_search_ms": round(mean_ms(index.search, articles), 2),
+    }
+
+
+def speed(sizes: Sequence[int], article_count: int) -> dict[str, Any]:
+    import torch
+
+    from claims.matching.embedding import load_model
+
+    source, real_claims, articles = load_corpus()
+    articles = articles[:article_count]
+    figures: dict[str, Any] = {"corpus": source, "articles": len(articles)}
+    start = time.perf_counter()
+    load_model()
+    figures["model_load_s"] = round(time.perf_counter() - start, 2)
+    figures["torch_threads"] = torch.get_num_threads()
+    figures["floor_ms"] = round(mean_ms(split_and_tokenise, articles), 2)
+    for size in sizes:
+        claims = claim_texts(real_claims, size)
+        row = time_method("lexical", claims, articles) | time_method("embedding", claims, articles)
+        row["build_ratio"] = round(row["embedding_build_s"] / row["lexical_build_s"], 1)
+        row["search_ratio"] = round(row["embedding_search_ms"] / row["lexical_search_ms"], 1)
+        figures[str(size)] = row
+    figures["median_words"] = statistics.median(len(a.split()) for a in articles)
+    return figures
+
+
+def split_scores(split: str, method: str) -> tuple[list[float], list[bool], Any]:
+    """Each labelled pair's score for its own claim, and whether the text speaks to it."""
+    from claims.assessment.evaluation import load_own_set
+    from claims.matching import ClaimText, build_index
+
+    pairs = load_own_set(split=split)
+    ids = {text: number for number, text in enumerate(sorted({p.claim for p in pairs}), 1)}
+    index = build_index([ClaimText(number, text) for text, number in ids.items()], method=method)
+    scores = []
+    for pair in pairs:
+        found = {m.claim_id: m.score for m in index.search(pair.text, limit=len(ids))}
+        scores.append(found.get(ids[pair.claim], 0.0))
+    return scores, [pair.stance != "unrelated" for pair in pairs], index
+
+
+def at_threshold(scores: Sequence[float], gold: Sequence[bool], threshold: float) -> dict:
+    chosen = [score >= threshold for score in scores]
+    hits = sum(c and g for c, g in zip(chosen, gold, strict=True))
+    precision = hits / sum(chosen) if any(chosen) else 1.0
+    recall = hits / sum(gold) if any(gold) else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return {
+        "threshold": threshold,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+    }
+
+
+def choose(scores: Sequence[float], gold: Sequence[bool]) -> tuple[float, float]:
+    """(suggest_at, strong_at) on one split, by the rules in the module's docstring."""
+    table = [at_threshold(scores, gold, t) for t in GRID]
+    suggest = max((r["threshold"] for r in table if r["recall"] >= SUGGEST_RECALL), default=0.0)
+    precise = [r["threshold"] for r in table if r["precision"] >= STRONG_PRECISION]
+    strong = min((t for t in precise if t > suggest), default=GRID[-1])
+    return suggest, strong
+
+
+def thresholds() -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for method in ("lexical", "embedding"):
+        dev_scores, dev_gold, index = split_scores("dev", method)
+        test_scores, test_gold, _ = split_scores("test", method)
+        suggest, strong = choose(dev_scores, dev_gold)
+        figures[method] = {
+            "pairs": {"dev": len(dev_gold), "test": len(test_gold)},
+            "speaks_to": {"dev": sum(dev_gold), "test": sum(test_gold)},
+            "chosen_on_dev": {"suggest_at": suggest, "strong_at": strong},
+            "dev": [at_threshold(dev_scores, dev_gold, t) for t in (suggest, strong)],
+            "test": [at_threshold(test_scores, test_gold, t) for t in (suggest, strong)],
+            "test_at_defaults": [
+                at_threshold(test_scores, test_gold, t) for t in (index.suggest_at, index.strong_at)
+            ],
+            "best_dev_f1": max((at_threshold(dev_scores, dev_gold, t) for t in GRID), key=f1),
+        }
+    return figures
+
+
+def f1(row: dict) -> float:
+    return float(row["f1"])
+
+
+def report_speed(figures: dict[str, Any], sizes: Sequence[int]) -> None:
+    print(
+        f"\n{figures['articles']} {figures['corpus']} articles (median "
+        f"{figures['median_words']:.0f} words); model load {figures['model_load_s']} s; "
+        f"torch on {figures['torch_threads']} threads; "
+        f"split and tokenise {figures['floor_ms']} ms per article"
+    )
+    print("{:>8}{:>12}{:>12}{:>8}{:>12}{:>12}{:>8}".format(
+        "claims", "lex build", "emb build", "×", "lex search", "emb search", "×"
+    ))  # fmt: skip
+    for size in sizes:
+        r = figures[str(size)]
+        print(
+            f"{size:>8}{r['lexical_build_s']:>11.2f}s{r['embedding_build_s']:>11.2f}s"
+            f"{r['build_ratio']:>8}{r['lexical_search_ms']:>10.1f}ms"
+            f"{r['embedding_search_ms']:>10.1f}ms{r['search_ratio']:>8}"
+        )
+
+
+def report_thresholds(figures: dict[str, Any]) -> None:
+    print("\nmethod     split  threshold  precision  recall   F1")
+    for method, found in figures.items():
+        for split in ("dev", "test", "test_at_defaults"):
+            for row in found[split]:
+                print(
+                    f"{method:<11}{split[:12]:<7}{row['threshold']:>9.2f}{row['precision']:>11.3f}"
+                    f"{row['recall']:>8.3f}{row['f1']:>7.3f}"
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--claims", type=int, action="append", help="index sizes (1000, 10000)")
+    parser.add_argument("--articles", type=int, default=30)
+    parser.add_argument("--thresholds", action="store_true", help="also measure thresholds")
+    args = parser.parse_args()
+    sizes = args.claims or [1000, 10_000]
+    configure()
+    body: dict[str, Any] = {"speed": speed(sizes, args.articles)}
+    report_speed(body["speed"], sizes)
+    if args.thresholds:
+        body["thresholds"] = thresholds()
+        report_thresholds(body["thresholds"])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "match_embedding.json").write_text(json.dumps(body, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS / 'match_embedding.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""What the learned stance model sees of a claim and a text.
+
+Everything comes from the same reading the rules make (passage, cues, coverage), so the
+model learns how much to trust each rule's evidence rather than starting from words
+alone; a few word features from the passage let it pick up what the lexicon misses.
+The claim's own words are left out on purpose: in FNC-1 the same headlines recur
+across training and hold-out bodies, and a model that learned headlines would not
+carry over to claims an editor writes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from claims.assessment import Assessment
+from claims.assessment.cues import NEGATION, find_cues
+from claims.assessment.passages import ranked_sentences
+from claims.assessment.rules import Analysis
+
+NEARBY = 6
+
+
+def features(analysis: Analysis, ruled: Assessment) -> dict[str, float]:
+    found: dict[str, float] = {"bias": 1.0}
+    _relevance(analysis, found)
+    found[f"rule:{ruled.stance}"] = 1.0
+    found[f"rule_certainty:{ruled.certainty}"] = 1.0
+    found["negative_claim"] = float(analysis.negative_claim)
+    for cue in analysis.found:
+        key = f"cue:{cue.kind}" + (":scoped" if cue.kind == NEGATION and cue.scoped else "")
+        found[key] = found.get(key, 0.0) + 1.0
+        found[f"cue_words:{cue.text}"] = 1.0
+    _document_cues(analysis, found)
+    _passage_words(analysis, found)
+    return found
+
+
+def _relevance(analysis: Analysis, found: dict[str, float]) -> None:
+    passage = analysis.passage
+    relevance = passage.coverage if passage else 0.0
+    found["relevance"] = relevance
+    found["relevance_squared"] = relevance * relevance
+    found[f"relevance_band:{min(int(relevance * 10), 9)}"] = 1.0
+    found["document_coverage"] = analysis.reading.coverage(analysis.query)
+    found["bm25"] = math.log1p(passage.bm25) if passage else 0.0
+    close = sum(1 for stems in analysis.reading.stems if analysis.query.coverage(set(stems)) >= 0.5)
+    found["close_sentences"] = math.log1p(close)
+
+
+def _document_cues(analysis: Analysis, found: dict[str, float]) -> None:
+    """Cues in the sentences nearest the claim beyond the passage: a body may deny it later."""
+    if analysis.passage is None:
+        return
+    passage = {s.index for s in analysis.passage.sentences}
+    stems = frozenset(analysis.query.weights)
+    counts: Counter[str] = Counter()
+    for index, _ in ranked_sentences(analysis.query, analysis.reading)[:NEARBY]:
+        if index not in passage:
+            sentence = analysis.reading.sentences[index].text
+            counts.update(cue.kind for cue in find_cues(sentence, index, stems))
+    for kind, count in counts.items():
+        found[f"nearby_cue:{kind}"] = math.log1p(count)
+
+
+def _passage_words(analysis: Analysis, found: dict[str, float]) -> None:
+    if analysis.passage is None:
+        return
+    for sentence in analysis.passage.sentences:
+        for stem in analysis.reading.stems[sentence.index]:
+            found[f"passage_word:{stem}"] = 1.0

@@ -1,0 +1,227 @@
+"""The default assessor: a passage found by BM25, then stance and certainty from its cue words.
+
+The order of the rules, and why (docs/assessment.md has examples):
+1. Too little of the claim in the best passage: unrelated.
+2. A denial, correction or negation whose scope reaches the claim: refutes (or
+   supports, when the claim is itself a negative one).
+3. Open-question wording ("whether", "declined to comment", a question) with
+   nothing confirmed or denied, or only part of the claim present: discusses.
+4. Otherwise the passage reports the claim: supports.
+Certainty is the weakest commitment among the cues in the passage: a report that
+says "reportedly confirmed" is only as firm as "reportedly".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from claims.assessment import Assessment, Cue
+from claims.assessment.cues import (
+    ATTRIBUTION,
+    CONFIRMATION,
+    CORRECTION,
+    DENIAL,
+    HEDGE,
+    MODALITY,
+    NEGATION,
+    REPORT,
+    REPORT_DENIAL,
+    UNCERTAINTY,
+    Found,
+    claim_is_negated,
+    find_cues,
+)
+from claims.assessment.passages import Passage, Query, Reading, best_passage, ranked_sentences
+from claims.assessment.text import split_sentences
+
+UNRELATED_AT = 0.34  # relevance below this: the passage is not about the claim
+RELATED_AT = 0.55  # relevance below this, with no firm cue: only discusses
+ALSO_READ_AT = 0.5  # other sentences this close to the claim are read for cues too
+CERTAINTY_ORDER = ("unknown", "possible", "probable", "certain")
+PASSAGE_GAP = " … "
+ANAPHORA = ("the report", "the claim", "this", "these", "it ", "speculation", "rumour", "rumor")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One reading of a claim against a text, shared by the rules and the learned model."""
+
+    text: str
+    query: Query
+    reading: Reading
+    passage: Passage | None
+    found: list[Found]
+    negative_claim: bool
+
+
+def analyse(claim: str, text: str) -> Analysis:
+    query = Query.from_text(claim)
+    reading = read(text)
+    passage = best_passage(query, reading)
+    found = _cues_near(query, reading, passage) if passage else []
+    return Analysis(text, query, reading, passage, found, claim_is_negated(claim))
+
+
+@lru_cache(maxsize=64)
+def read(text: str) -> Reading:
+    """Split and stem once per text: a source is read against every claim that cites it."""
+    return Reading.of(text, split_sentences(text))
+
+
+def assess_by_rules(claim: str, text: str) -> Assessment:
+    return judge(analyse(claim, text))
+
+
+def judge(analysis: Analysis, stance: str | None = None, method: str = "rules") -> Assessment:
+    """The rules' verdict; or, given a stance decided elsewhere, the rest around it."""
+    passage, found = analysis.passage, analysis.found
+    if passage is None:
+        return Assessment(stance or "unrelated", "unknown", 0.9, "", (), 0.0, method)
+    ruled, confidence = _stance(passage.coverage, found, analysis.negative_claim)
+    stance = stance or ruled
+    return Assessment(
+        stance,
+        _certainty(stance, _deciding(stance, found, passage)),
+        confidence,
+        _quoted(analysis.text, analysis.reading, passage, found),
+        tuple(_explain(f, stance) for f in _dedupe(found)),
+        passage.coverage,
+        method,
+    )
+
+
+def _quoted(text: str, reading: Reading, passage: Passage, found: list[Found]) -> str:
+    """The passage, with the follow-up sentence when that is what decided the stance."""
+    first, last = passage.sentences[0].index, passage.sentences[-1].index
+    end = passage.sentences[-1].end
+    if any(f.sentence == last + 1 for f in found):
+        last, end = last + 1, reading.sentences[last + 1].end
+    quoted = text[passage.sentences[0].start : end]
+    # A denial or correction further away decided the stance: quote it too.
+    far = sorted({f.sentence for f in _refuting_cues(found)} - set(range(first, last + 1)))
+    parts = [reading.sentences[i].text for i in far if i < first]
+    parts += [quoted] + [reading.sentences[i].text for i in far if i > last]
+    return PASSAGE_GAP.join(parts)
+
+
+def _cues_near(query: Query, reading: Reading, passage: Passage) -> list[Found]:
+    """Cues in the passage, in other sentences as close to the claim, and in a follow-up."""
+    chosen = {s.index for s in passage.sentences}
+    for index, _ in ranked_sentences(query, reading)[:4]:
+        if query.coverage(set(reading.stems[index])) >= max(ALSO_READ_AT, passage.coverage * 0.8):
+            chosen.add(index)
+    follow_ups = _follow_ups(reading, passage) - chosen
+    stems = frozenset(query.weights)
+    found: list[Found] = []
+    for index in sorted(chosen | follow_ups):
+        sentence = reading.sentences[index]
+        found.extend(_scope(find_cues(sentence.text, index, stems), index in follow_ups))
+    return found
+
+
+def _follow_ups(reading: Reading, passage: Passage) -> set[int]:
+    """The next sentence if it refers back, and any denial of "the report" or correction."""
+    picked = set()
+    after = passage.sentences[-1].index + 1
+    if after < len(reading.sentences) and _refers_back(reading.sentences[after].lower):
+        picked.add(after)
+    if REPORT_DENIAL.search(reading.text.lower()):
+        picked.update(s.index for s in reading.sentences if REPORT_DENIAL.search(s.lower))
+    return picked
+
+
+def _refers_back(lowered: str) -> bool:
+    return any(word in lowered for word in ANAPHORA)
+
+
+def _scope(found: list[Found], follow_up: bool) -> list[Found]:
+    """In a follow-up sentence only what refers back counts: "denied the report"."""
+    if not follow_up:
+        return found
+    return [f for f in found if f.kind in {DENIAL, CORRECTION, CONFIRMATION}]
+
+
+def _stance(relevance: float, found: list[Found], negative_claim: bool) -> tuple[str, float]:
+    if relevance < UNRELATED_AT:
+        return "unrelated", round(0.55 + 0.4 * (UNRELATED_AT - relevance) / UNRELATED_AT, 3)
+    kinds = {f.kind for f in found}
+    refuting = _refuting(found)
+    if refuting:
+        denial = DENIAL in kinds or CORRECTION in kinds
+        return ("supports" if negative_claim else "refutes"), 0.8 if denial else 0.6
+    if negative_claim and relevance >= RELATED_AT and UNCERTAINTY not in kinds:
+        return "refutes", 0.5
+    firm = CONFIRMATION in kinds
+    if UNCERTAINTY in kinds and not firm:
+        return "discusses", 0.65
+    if relevance < RELATED_AT and not firm:
+        return "discusses", 0.5
+    return "supports", 0.8 if firm else round(0.45 + 0.3 * relevance, 3)
+
+
+def _refuting_cues(found: Iterable[Found]) -> list[Found]:
+    return [f for f in found if f.kind in {DENIAL, CORRECTION} or (f.kind == NEGATION and f.scoped)]
+
+
+def _refuting(found: Iterable[Found]) -> bool:
+    return bool(_refuting_cues(found))
+
+
+def _deciding(stance: str, found: list[Found], passage: Passage) -> list[Found]:
+    """The cues whose sentences decided: those that refute, for a refutation; else the
+    passage's own, when it has any (an older hedged report below a confirmation does not
+    soften the confirmation)."""
+    if stance == "refutes":
+        refuting = {f.sentence for f in found if _refuting([f])}
+        return [f for f in found if f.sentence in refuting]
+    inside = {s.index for s in passage.sentences}
+    own = [f for f in found if f.sentence in inside and f.certainty]
+    return own or found
+
+
+def _certainty(stance: str, found: list[Found]) -> str:
+    levels = {f.certainty for f in found if f.certainty and f.kind != NEGATION}
+    if stance in {"discusses", "unrelated"} and "unknown" in levels:
+        return "unknown"
+    levels.discard("unknown")
+    if stance == "refutes" and not levels:
+        return "certain"  # a plain negative statement
+    if not levels:
+        return "certain"  # stated flatly, with nothing to soften it
+    return min(levels, key=CERTAINTY_ORDER.index)
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for f in found:
+        if (f.kind, f.text) not in seen:
+            seen.add((f.kind, f.text))
+            kept.append(f)
+    return kept
+
+
+EFFECTS = {
+    HEDGE: "hedges the statement",
+    ATTRIBUTION: "attributes it to others",
+    CONFIRMATION: "confirms",
+    DENIAL: "denies or rules out",
+    CORRECTION: "corrects an earlier statement",
+    MODALITY: "makes it a possibility or an expectation",
+    UNCERTAINTY: "leaves the question open",
+}
+
+
+def _explain(found: Found, stance: str) -> Cue:
+    if found.kind == NEGATION:
+        effect = "negates the claim's words" if found.scoped else "negates something else"
+    else:
+        effect = EFFECTS.get(found.kind, "")
+    if found.certainty and found.kind not in {NEGATION}:
+        effect += f" ({found.certainty})"
+    return Cue(found.kind, found.text, effect)
+
+
+__all__ = ["REPORT", "assess_by_rules"]

@@ -1,0 +1,372 @@
+"""Measuring the assessor: the metrics, FNC-1's scorer, loading and splitting the data, and
+`manage.py evaluate_assessor`. All data here is written in tmp_path by the tests."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from claims.assessment.evaluation import (
+    evaluate_own_set,
+    fnc_baselines,
+    load_own_set,
+    score_fnc,
+)
+from claims.assessment.fnc import (
+    FncDataMissing,
+    FncPair,
+    fit_overlap_threshold,
+    is_held_out,
+    load_fnc,
+    overlap_stances,
+    split_fnc,
+)
+from claims.assessment.metrics import fnc_pair_credit, fnc_weighted_score, score_labels
+
+ROOT = Path(__file__).resolve().parents[2]
+SUPPORTED = "Northwind Motors will build electric cars at its Leipzig plant"
+OTHER_MATTER = "The city council approved a new budget for parks and libraries on Monday."
+
+
+# Metrics
+
+
+def test_it_scores_a_hand_computed_example() -> None:
+    gold = ["a", "a", "a", "b", "b", "c"]
+    given = ["a", "a", "b", "b", "c", "c"]
+    scores = score_labels(gold, given, ("a", "b", "c"))
+    assert scores.accuracy == pytest.approx(4 / 6)
+    a, b, c = scores.classes["a"], scores.classes["b"], scores.classes["c"]
+    assert (a.precision, a.recall, a.f1) == pytest.approx((1.0, 2 / 3, 0.8))
+    assert (b.precision, b.recall, b.f1) == pytest.approx((0.5, 0.5, 0.5))
+    assert (c.precision, c.recall, c.f1) == pytest.approx((0.5, 1.0, 2 / 3))
+    assert scores.macro_f1 == pytest.approx((0.8 + 0.5 + 2 / 3) / 3)
+    assert scores.confusion == {
+        "a": {"a": 2, "b": 1, "c": 0},
+        "b": {"a": 0, "b": 1, "c": 1},
+        "c": {"a": 0, "b": 0, "c": 1},
+    }
+
+
+def test_a_class_never_predicted_scores_zero_and_still_counts_in_macro_f1() -> None:
+    scores = score_labels(["a", "b", "c", "c"], ["a", "b", "b", "a"], ("a", "b", "c"))
+    never = scores.classes["c"]
+    assert (never.precision, never.recall, never.f1, never.predicted) == (0.0, 0.0, 0.0, 0)
+    assert scores.macro_f1 == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
+
+
+def test_a_class_absent_from_gold_and_predictions_scores_zero() -> None:
+    scores = score_labels(["a"], ["a"], ("a", "b"))
+    assert scores.classes["b"].f1 == 0.0
+    assert scores.macro_f1 == pytest.approx(0.5)
+
+
+def test_it_refuses_unknown_labels_and_unequal_lengths() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        score_labels(["a"], ["z"], ("a", "b"))
+    with pytest.raises(ValueError, match="1 gold labels but 2 predictions"):
+        score_labels(["a"], ["a", "b"], ("a", "b"))
+
+
+@pytest.mark.parametrize(
+    ("gold", "given", "credit"),
+    [
+        ("unrelated", "unrelated", 0.25),
+        ("unrelated", "discusses", 0.0),
+        ("supports", "unrelated", 0.0),
+        ("supports", "refutes", 0.25),
+        ("supports", "supports", 1.0),
+        ("refutes", "refutes", 1.0),
+    ],
+)
+def test_each_pair_earns_what_fnc1s_scorer_gives(gold: str, given: str, credit: float) -> None:
+    assert fnc_pair_credit(gold, given) == credit
+
+
+def test_the_weighted_score_is_a_percentage_of_the_best_possible() -> None:
+    gold = ["supports", "refutes", "discusses", "unrelated", "unrelated"]
+    given = ["supports", "discusses", "unrelated", "unrelated", "discusses"]
+    # earned 1 + 0.25 + 0 + 0.25 + 0 = 1.5; best 1 + 1 + 1 + 0.25 + 0.25 = 3.5
+    assert fnc_weighted_score(gold, given) == pytest.approx(100 * 1.5 / 3.5)
+    assert fnc_weighted_score(gold, gold) == pytest.approx(100.0)
+
+
+# FNC-1 data
+
+
+def write_fnc(folder: Path, bodies: dict[int, str], stances: list[tuple[str, int, str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "train_bodies.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Body ID", "articleBody"])
+        writer.writerows(bodies.items())
+    with (folder / "train_stances.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Headline", "Body ID", "Stance"])
+        writer.writerows(stances)
+    return folder
+
+
+def tiny_fnc(folder: Path, bodies: int = 40) -> Path:
+    """Bodies about a car plant, each with a confirming, a denying, a hedged and an
+    unrelated headline."""
+    texts = {
+        n: f'Report {n}.\nNorthwind Motors said "yes": it will build electric cars at its '
+        f"Leipzig plant, a spokesperson confirmed on day {n}."
+        for n in range(bodies)
+    }
+    stances = []
+    for n in texts:
+        stances += [
+            (SUPPORTED, n, "agree"),
+            ("Northwind Motors denies it will build cars in Leipzig", n, "disagree"),
+            ("Northwind Motors may build cars in Leipzig, sources say", n, "discuss"),
+            ("Volcano erupts on remote island, flights cancelled", n, "unrelated"),
+        ]
+    return write_fnc(folder, texts, stances)
+
+
+def test_it_reads_quoted_bodies_with_newlines_and_maps_the_labels(tmp_path: Path) -> None:
+    body = 'First line, with "quotes".\n\nSecond paragraph, with a comma, too.'
+    stances = [
+        ("H1", 7, "agree"),
+        ("H2", 7, "disagree"),
+        ("H3", 8, "discuss"),
+        ("H4", 8, "unrelated"),
+    ]
+    write_fnc(tmp_path, {7: body, 8: "Another body."}, stances)
+    pairs = load_fnc(tmp_path)
+    assert [p.stance for p in pairs] == ["supports", "refutes", "discusses", "unrelated"]
+    assert pairs[0] == FncPair("H1", 7, body, "supports")
+    assert pairs[3].body == "Another body."
+
+
+def test_it_names_the_line_of_an_unknown_label_or_a_missing_body(tmp_path: Path) -> None:
+    write_fnc(tmp_path, {1: "Body."}, [("H", 1, "agree"), ("H", 1, "maybe")])
+    with pytest.raises(ValueError, match="line 3: unknown stance 'maybe'"):
+        load_fnc(tmp_path)
+    write_fnc(tmp_path, {1: "Body."}, [("H", 2, "agree")])
+    with pytest.raises(ValueError, match="line 2: no body with id 2"):
+        load_fnc(tmp_path)
+
+
+def test_it_says_where_it_looked_when_the_data_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(FncDataMissing, match=str(tmp_path / "nowhere")):
+        load_fnc(tmp_path / "nowhere")
+
+
+def test_the_split_is_deterministic_and_holds_out_about_a_fifth_of_bodies() -> None:
+    held_out = [body_id for body_id in range(5000) if is_held_out(body_id)]
+    assert held_out == [body_id for body_id in range(5000) if is_held_out(body_id)]
+    assert 0.17 < len(held_out) / 5000 < 0.23
+
+
+def test_no_body_is_in_both_parts_of_the_split() -> None:
+    pairs = [FncPair(f"headline {n}", n % 300, f"body {n % 300}", "unrelated") for n in range(3000)]
+    split = split_fnc(pairs)
+    train_bodies = {p.body_id for p in split.train}
+    holdout_bodies = {p.body_id for p in split.holdout}
+    assert train_bodies and holdout_bodies
+    assert not train_bodies & holdout_bodies
+    assert len(split.train) + len(split.holdout) == 3000
+    described = split.describe()
+    assert described["holdout"]["bodies"] == len(holdout_bodies)
+    assert described["train"]["pairs"] == len(split.train)
+
+
+def test_the_overlap_threshold_separates_related_from_unrelated_on_training_pairs() -> None:
+    body = "Northwind Motors will build electric cars at its Leipzig plant next year."
+    pairs = [
+        FncPair("Northwind builds cars in Leipzig", 1, body, "supports"),
+        FncPair("Northwind Motors plant in Leipzig", 1, body, "discusses"),
+        FncPair("Volcano erupts on island", 1, body, "unrelated"),
+        FncPair("Northwind volcano tour cancelled today", 1, body, "unrelated"),
+    ]
+    threshold = fit_overlap_threshold(pairs)
+    assert overlap_stances(pairs, threshold) == ["discusses", "discusses", "unrelated", "unrelated"]
+
+
+def test_the_baselines_call_every_related_pair_discusses(tmp_path: Path) -> None:
+    split = split_fnc(load_fnc(tiny_fnc(tmp_path)))
+    baselines = fnc_baselines(split, split.holdout)
+    truth = baselines["true relatedness, discusses for every related pair"]
+    # a quarter of the pairs each: 3 related (one exactly right) and 1 unrelated per body
+    assert truth.weighted_score == pytest.approx(100 * (1 + 0.25 + 0.25 + 0.25) / 3.25)
+    assert truth.stance.classes["discusses"].recall == 1.0
+    assert truth.refutes_f1 == 0.0
+    assert baselines["always unrelated"].weighted_score == pytest.approx(100 * 0.25 / 3.25)
+
+
+def test_score_fnc_reports_the_f1_of_refutes() -> None:
+    result = score_fnc(["refutes", "refutes", "supports"], ["refutes", "supports", "supports"])
+    assert result.refutes_f1 == pytest.approx(2 / 3)
+    assert set(result.as_dict()) == {"weighted_score", "macro_f1", "refutes_f1", "stance"}
+
+
+# Our own labelled set
+
+
+def labelled_row(n: int, part: str, **changes: str) -> dict[str, str]:
+    confirmed = (
+        "Northwind Motors confirmed on Tuesday that it will build electric cars "
+        "at its Leipzig plant."
+    )
+    row = {
+        "id": f"t{n}",
+        "subject": "industry",
+        "claim": SUPPORTED,
+        "text": confirmed if n % 2 else OTHER_MATTER,
+        "stance": "supports" if n % 2 else "unrelated",
+        "certainty": "certain" if n % 2 else "unknown",
+        "split": part,
+        "note": "written for this test",
+    }
+    return {**row, **changes}
+
+
+def write_labelled(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n\n", encoding="utf-8")
+    return path
+
+
+def tiny_labelled(tmp_path: Path) -> Path:
+    rows = [labelled_row(n, "dev" if n < 4 else "test") for n in range(8)]
+    return write_labelled(tmp_path / "labelled.jsonl", rows)
+
+
+def test_it_loads_the_labelled_set_by_split(tmp_path: Path) -> None:
+    path = tiny_labelled(tmp_path)
+    assert [p.id for p in load_own_set(path, split="dev")] == ["t0", "t1", "t2", "t3"]
+    assert [p.id for p in load_own_set(path, split="test")] == ["t4", "t5", "t6", "t7"]
+    assert len(load_own_set(path)) == 8
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"stance": "agrees"}, "line 2: stance 'agrees' is not one of"),
+        ({"certainty": "sure"}, "line 2: certainty 'sure' is not one of"),
+        ({"split": "train"}, "line 2: split 'train' is not one of dev, test"),
+        ({"id": "t0"}, "line 2: id 't0' appears twice"),
+    ],
+)
+def test_it_names_the_line_of_a_bad_labelled_pair(
+    tmp_path: Path, changes: dict[str, str], message: str
+) -> None:
+    path = write_labelled(
+        tmp_path / "bad.jsonl", [labelled_row(0, "dev"), labelled_row(1, "dev", **changes)]
+    )
+    with pytest.raises(ValueError, match=message):
+        load_own_set(path)
+
+
+def test_it_names_a_line_that_is_not_json_or_lacks_a_field(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 1: not JSON"):
+        load_own_set(path)
+    row = labelled_row(0, "dev")
+    del row["claim"]
+    with pytest.raises(ValueError, match="line 1: missing or not text: claim"):
+        load_own_set(write_labelled(path, [row]))
+
+
+def test_it_measures_any_predict_function_side_by_side(tmp_path: Path) -> None:
+    pairs = load_own_set(tiny_labelled(tmp_path))
+    result = evaluate_own_set(pairs, lambda claim, text: ("unrelated", "unknown"), part="all")
+    assert result.stance.accuracy == 0.5
+    assert result.stance.classes["supports"].f1 == 0.0
+    assert result.certainty.classes["unknown"].recall == 1.0
+    assert result.timing.pairs == 8
+    assert result.as_dict()["speed"]["pairs_per_second"] > 0
+
+
+# The command
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("evaluate_assessor", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_command_prints_the_own_set_figures_and_skips_missing_fnc_data(tmp_path: Path) -> None:
+    with override_settings(FACTCHECK_FNC1_DIR=tmp_path / "nowhere"):
+        output = run("--labelled", str(tiny_labelled(tmp_path)))
+    assert "Own set, test (4 pairs)" in output
+    assert "stance: accuracy" in output and "certainty: accuracy" in output
+    assert "gold \\ given" in output
+    assert "dev (4 pairs): stance accuracy" in output
+    assert "pairs/s" in output
+    skipped = [line for line in output.splitlines() if "FNC-1 skipped" in line]
+    assert len(skipped) == 1 and str(tmp_path / "nowhere") in skipped[0]
+
+
+def test_the_command_shows_dev_alone_when_asked_for_dev(tmp_path: Path) -> None:
+    output = run("--set", "own", "--split", "dev", "--labelled", str(tiny_labelled(tmp_path)))
+    assert "Own set, dev (4 pairs)" in output
+    assert "test" not in output
+
+
+def test_the_command_refuses_fnc_without_the_data(tmp_path: Path) -> None:
+    with (
+        override_settings(FACTCHECK_FNC1_DIR=tmp_path / "nowhere"),
+        pytest.raises(CommandError, match="FNC-1 data not found") as raised,
+    ):
+        run("--set", "fnc")
+    assert len(str(raised.value).splitlines()) == 1
+
+
+def test_the_command_refuses_a_bad_labelled_set_and_a_bad_limit(tmp_path: Path) -> None:
+    path = write_labelled(tmp_path / "bad.jsonl", [labelled_row(0, "dev", stance="agrees")])
+    with pytest.raises(CommandError, match=r"Bad labelled set: bad\.jsonl line 1"):
+        run("--set", "own", "--labelled", str(path))
+    with pytest.raises(CommandError, match="at least 1"):
+        run("--set", "fnc", "--limit", "0")
+    with pytest.raises(CommandError, match=r"missing\.jsonl: No such file"):
+        run("--set", "own", "--labelled", str(tmp_path / "missing.jsonl"))
+
+
+def test_the_command_writes_every_figure_as_json(tmp_path: Path) -> None:
+    target = tmp_path / "results" / "eval.json"
+    with override_settings(FACTCHECK_FNC1_DIR=tiny_fnc(tmp_path / "fnc")):
+        output = run(
+            "--labelled", str(tiny_labelled(tmp_path)), "--limit", "12", "--json", str(target)
+        )
+    assert "weighted score" in output and "79.53%" in output and "82.02%" in output
+    figures: dict[str, Any] = json.loads(target.read_text())
+    assert set(figures) == {"methods", "own_set", "fnc"}
+    rules = figures["methods"]["rules"]
+    assert set(rules["own"]) == {"test", "dev"}
+    assert {"stance", "certainty", "speed"} <= set(rules["own"]["test"])
+    assert {"weighted_score", "macro_f1", "refutes_f1", "speed"} <= set(rules["fnc"])
+    fnc = figures["fnc"]
+    assert fnc["split"]["measured"]["pairs"] == 12
+    assert [p["weighted_score"] for p in fnc["published"]] == [79.53, 82.02]
+    assert len(fnc["baselines"]) == 3
+
+
+def test_the_command_exits_non_zero_with_one_line_when_fnc_is_missing(tmp_path: Path) -> None:
+    env = {**os.environ, "DEBUG": "1", "FACTCHECK_FNC1_DIR": str(tmp_path / "nowhere")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "evaluate_assessor", "--set", "fnc"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("CommandError: FNC-1 data not found")
+    assert str(tmp_path / "nowhere") in line

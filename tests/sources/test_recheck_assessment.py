@@ -1,0 +1,82 @@
+"""A recheck through the real fetch pipeline (a local server, source_check, extraction)
+reads each new version against the claims citing the page and tells the desk what moved."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pytest
+
+from claims.evidence_services import evidence_add
+from claims.models import Claim, EventKind, Evidence, LabelledBy
+from claims.services import claim_create
+from sources.checking import source_check
+from sources.models import Health, Source
+from tests.factories import PublisherFactory, SourceFactory
+from tests.sources.httpserver import Reply, TestServer
+
+pytestmark = pytest.mark.django_db
+
+EXPLORING = (
+    "Chery is reportedly exploring the use of Jaguar Land Rover's factories in Britain, "
+    "according to people briefed on the talks; no terms have been agreed."
+)
+CONFIRMING = "Chery has confirmed it will build cars at Halewood, the JLR plant on Merseyside."
+DENIAL = "A spokesperson for the company has since denied the report."
+BACKGROUND = "Halewood already builds smaller Land Rover models."
+
+
+def page(*paragraphs: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        "<html lang='en'><head><title>Chery and Halewood</title></head>"
+        f"<body><article><h1>Chery and Halewood</h1>{body}</article></body></html>"
+    )
+
+
+def test_each_fetched_version_is_read_and_the_one_that_moves_flags_the_claim(
+    server: TestServer,
+) -> None:
+    server.route(
+        "/chery",
+        Reply(200, page(EXPLORING, BACKGROUND)),
+        Reply(200, page(CONFIRMING, BACKGROUND)),
+        Reply(200, page(CONFIRMING + " " + DENIAL, BACKGROUND)),
+    )
+    publisher = PublisherFactory.create(name="Mersey Wire")
+    source = cast(
+        Source,
+        SourceFactory(
+            publisher=publisher, url=server.url("/chery"), health=Health.UNCHECKED, title=""
+        ),
+    )
+    claim = claim_create(text="Chery will build cars at Jaguar Land Rover's Halewood plant")
+    evidence = evidence_add(claim=claim, source=source)
+
+    source_check(source=source)
+    read = Evidence.objects.get(pk=evidence.pk)
+    assert read.labelled_by == LabelledBy.AUTOMATIC
+    assert (read.stance, read.certainty, read.suggestion_snapshot) == ("supports", "possible", 1)
+    assert not Claim.objects.get(pk=claim.pk).needs_review
+
+    source_check(source=source)
+    read = Evidence.objects.get(pk=evidence.pk)
+    assert (read.suggested_stance, read.suggested_certainty) == ("supports", "certain")
+    assert read.suggestion_snapshot == 2
+    assert CONFIRMING in read.suggested_passage
+    reasons = {r["code"]: r["message"] for r in Claim.objects.get(pk=claim.pk).review_reasons}
+    message = reasons[f"assessment:{evidence.pk}"]
+    assert message.startswith("Mersey Wire: Chery and Halewood (version #2) now reads")
+    assert "supports, certain — was supports, possible" in message
+    assert CONFIRMING in message.split("The passage: “", 1)[1]
+
+    source_check(source=source)
+    read = Evidence.objects.get(pk=evidence.pk)
+    assert (read.stance, read.suggestion_snapshot) == ("refutes", 3)
+    claim = Claim.objects.get(pk=claim.pk)
+    reasons = {r["code"]: r["message"] for r in claim.review_reasons}
+    assert "refutes, certain — was supports, certain" in reasons[f"assessment:{evidence.pk}"]
+    assert DENIAL in reasons[f"assessment:{evidence.pk}"]
+    assert f"source:{source.pk}" in reasons  # the page's own change, told as before
+    assert claim.events.filter(kind=EventKind.EVIDENCE_ASSESSED).count() == 3
+    assert claim.firmness_level == "refuted"
