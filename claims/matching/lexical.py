@@ -8,35 +8,40 @@ covers: 1.0 when one passage uses every informative word of the claim, in any or
 scores compare across claims of any length. Initials stand for the words they abbreviate
 ("JLR" covers "Jaguar Land Rover"), both ways.
 
-Scaling (prefix filtering, as in set-similarity joins): a claim can only reach a score of
-CANDIDATE_FLOOR if the document contains at least one of its rarest stems that together
-outweigh the rest by that margin, so only those stems point to the claim in the inverted
-index. A search walks the short lists of rare words and never the long lists of common
-ones; candidates are then scored exactly, best upper bound first, until none left could
-enter the results. A search below the floor falls back to every stem's list.
+Scaling (prefix filtering, as in set-similarity joins): to score CANDIDATE_FLOOR a text
+must contain one of a claim's rarest stems, those whose weight the others together cannot
+make up for; for most claims it must even contain two of them. Only those stems point to
+the claim in the inverted index, and a claim becomes a candidate only with as many hits
+as it needs, counted in C (collections.Counter). A search thus walks the short lists of
+rare words, never the long lists of common ones. Candidates are then scored exactly,
+best upper bound first, until none left could enter the results. Searches below the floor
+are exact too, but walk every stem's list.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 from claims.assessment.text import acronyms, content_stems, split_sentences
 from claims.matching import ClaimText, Match
 
 # Chosen on the dev split of claims/assessment/data/labelled.jsonl (docs/matching.md).
-DEFAULT_SUGGEST_AT = 0.45
-DEFAULT_STRONG_AT = 0.7
+DEFAULT_SUGGEST_AT = 0.3
+DEFAULT_STRONG_AT = 0.52
 # Searches for scores at least this high use the short candidate lists; lower ones are exact
 # too, but walk every stem's list.
-CANDIDATE_FLOOR = 0.3
+CANDIDATE_FLOOR = DEFAULT_SUGGEST_AT
+MIN_ALIAS_LETTERS = 3
 PASSAGE_MAX = 1000  # characters; a "sentence" can be a whole unpunctuated page
 
 Aliases = tuple[tuple[str, frozenset[str]], ...]  # initials and the stems they stand for
+NO_ALIASES: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class _Claim:
     id: int
     stems: frozenset[str]
     aliases: Aliases
+    alias_keys: frozenset[str]
     weight: float  # the sum of its stems' IDF
 
     def covered(self, found: frozenset[str] | set[str]) -> set[str]:
@@ -78,10 +84,12 @@ class LexicalIndex:
                 frequency[stem] += 1
         self.idf = {stem: math.log(1 + len(parsed) / df) for stem, df in frequency.items()}
         self.claims = [
-            _Claim(claim.id, stems, aliases, sum(self.idf[s] for s in stems))
+            _Claim(claim.id, stems, aliases, alias_keys(aliases), sum(self.idf[s] for s in stems))
             for claim, (stems, aliases) in zip(claims, parsed, strict=True)
         ]
-        self.selecting = self._postings(self._rarest_stems)
+        prefixes = [self._prefix(claim) for claim in self.claims]
+        self.selecting = _postings(enumerate(keys for keys, _ in prefixes))
+        self.hits_needed = bytes(needed for _, needed in prefixes)
 
     def __len__(self) -> int:
         return len(self.claims)
@@ -89,26 +97,26 @@ class LexicalIndex:
     @cached_property
     def every_stem(self) -> dict[str, tuple[int, ...]]:
         """Postings of every stem, for searches below CANDIDATE_FLOOR (built when first needed)."""
-        return self._postings(lambda claim: list(claim.stems))
+        return _postings(enumerate(claim.stems | claim.alias_keys for claim in self.claims))
 
-    def _rarest_stems(self, claim: _Claim) -> list[str]:
-        """The fewest rarest stems that a text scoring CANDIDATE_FLOOR must contain one of."""
+    def _prefix(self, claim: _Claim) -> tuple[list[str], int]:
+        """The claim's rarest stems, and how many of them a text must hold to score at least
+        CANDIDATE_FLOOR: two when its rarest stem with all its stems outside the prefix
+        still fall short, else one."""
         ranked = sorted(claim.stems, key=lambda s: (-self.idf[s], s))
-        rest = claim.weight
+        floor = CANDIDATE_FLOOR * claim.weight
+        heaviest = self.idf[ranked[0]] if ranked else 0.0
+        needed = 2 if heaviest < floor else 1
+        rest, prefix = claim.weight, ranked
         for count, stem in enumerate(ranked, start=1):
             rest -= self.idf[stem]
-            if rest < CANDIDATE_FLOOR * claim.weight:
-                return ranked[:count]
-        return ranked
-
-    def _postings(self, keys: Callable[[_Claim], list[str]]) -> dict[str, tuple[int, ...]]:
-        postings: dict[str, list[int]] = defaultdict(list)
-        for position, claim in enumerate(self.claims):
-            if not claim.stems:
-                continue  # nothing informative to match: never a candidate
-            for stem in [*keys(claim), *(alias for alias, _ in claim.aliases)]:
-                postings[stem].append(position)
-        return {stem: tuple(positions) for stem, positions in postings.items()}
+            if rest + (heaviest if needed == 2 else 0.0) < floor:
+                prefix = ranked[:count]
+                break
+        # Initials count once for each word of the prefix they stand for.
+        chosen = set(prefix)
+        keys = prefix + [a for a, words in claim.aliases for _ in range(len(words & chosen))]
+        return keys, needed if prefix is not ranked else 1
 
     def search(self, text: str, *, limit: int = 10, min_score: float = 0.0) -> list[Match]:
         if limit < 1 or not self.claims:
@@ -136,17 +144,19 @@ class LexicalIndex:
 
     def _candidates(self, document: _Document, min_score: float) -> list[tuple[float, int]]:
         """(the most each candidate could score, its position), highest first."""
-        postings = self.selecting if min_score >= CANDIDATE_FLOOR else self.every_stem
-        positions: set[int] = set()
-        for stem in document.stems:
-            positions.update(postings.get(stem, ()))
-        weight_of = self.idf.__getitem__
-        bounds = []
-        for position in positions:  # the hot loop of a search: kept to C-level set and sum calls
+        found = document.stems
+        if min_score >= CANDIDATE_FLOOR:
+            hits = Counter(chain.from_iterable(self.selecting.get(s, ()) for s in found))
+            needed = self.hits_needed
+            positions = {p for p, count in hits.items() if count >= needed[p]}
+        else:
+            positions = set(chain.from_iterable(self.every_stem.get(s, ()) for s in found))
+        weight_of, bounds = self.idf.__getitem__, []
+        for position in positions:  # the hot loop: C-level set and sum calls where possible
             claim = self.claims[position]
-            shared = (
-                claim.covered(document.stems) if claim.aliases else claim.stems & document.stems
-            )
+            shared = claim.stems & found
+            if claim.aliases and not claim.alias_keys.isdisjoint(found):
+                shared = claim.covered(found)
             bound = sum(map(weight_of, shared)) / claim.weight
             if bound >= min_score:
                 bounds.append((bound, position))
@@ -174,11 +184,32 @@ class LexicalIndex:
         return min(1.0, sum(self.idf[s] for s in stems) / claim.weight)
 
 
+def _postings(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[str, tuple[int, ...]]:
+    """stem → the positions of the claims it is a key of."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, stems in keys:
+        for stem in stems:
+            postings[stem].append(position)
+    return {stem: tuple(positions) for stem, positions in postings.items()}
+
+
 def _parse(text: str) -> tuple[frozenset[str], Aliases]:
     """A claim's stems, without the initials of its names, which become aliases instead."""
     names = acronyms(text)
     stems = frozenset(s for s in content_stems(text) if s not in names)
-    return stems, tuple((alias, frozenset(words)) for alias, words in names.items())
+    # Two letters ("lr" for "Land Rover") are seldom how a name is abbreviated, and they
+    # meet chance initials in every text; an alias stands only for words among the claim's
+    # stems ("Abdel-Majid" is two).
+    aliases = (
+        (alias, stems.intersection(words))
+        for alias, words in names.items()
+        if len(alias) >= MIN_ALIAS_LETTERS
+    )
+    return stems, tuple((alias, words) for alias, words in aliases if words)
+
+
+def alias_keys(aliases: Aliases) -> frozenset[str]:
+    return frozenset(alias for alias, _ in aliases) if aliases else NO_ALIASES
 
 
 def read_document(text: str) -> _Document:

@@ -68,6 +68,24 @@ def test_the_model_is_loaded_once_per_process(index: EmbeddingIndex) -> None:
 
 
 @pytest.mark.ml
+def test_each_claim_is_embedded_once_per_process(
+    index: EmbeddingIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded: list[list[str]] = []
+    real_embed = embedding.embed
+
+    def recording_embed(texts: list[str]) -> Any:
+        embedded.append(list(texts))
+        return real_embed(texts)
+
+    monkeypatch.setattr(embedding, "embed", recording_embed)
+    bridge = ClaimText(3, "The port authority will close the harbour bridge for a month")
+    rebuilt = EmbeddingIndex([CHERY, bridge, PARKING])
+    assert embedded == [[bridge.text]]
+    assert [match.claim_id for match in rebuilt.search(PARAPHRASE, limit=1)] == [CHERY.id]
+
+
+@pytest.mark.ml
 def test_a_paraphrase_with_few_shared_words_is_suggested(index: EmbeddingIndex) -> None:
     chery, parking = index.search(PARAPHRASE)
     assert chery.claim_id == CHERY.id

@@ -201,9 +201,9 @@ def test_each_claim_text_is_read_once_per_version(source, monkeypatch):
     calls: list[str] = []
     real = suggestions.assess
 
-    def counting(claim_text: str, text: str) -> Any:
+    def counting(claim_text: str, text: str, **options: Any) -> Any:
         calls.append(claim_text)
-        return real(claim_text, text)
+        return real(claim_text, text, **options)
 
     monkeypatch.setattr(suggestions, "assess", counting)
     for text in (CLAIM, CLAIM, "Chery will close its Barcelona plant"):
@@ -230,3 +230,24 @@ def test_evidence_linked_before_the_assessor_is_read_once_by_suggest_missing(cla
     assert (fresh(evidence).stance, fresh(evidence).suggested_stance) == ("supports", "supports")
     assert fresh(claim).firmness_explanation[0]["stance"] == "supports"
     assert evidence_suggest_missing() == 0
+
+
+def test_a_failing_assessor_never_costs_the_new_version(claim, source, monkeypatch, caplog):
+    source_add_snapshot(source=source, text=EXPLORING)
+    evidence = evidence_add(claim=claim, source=source)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug in the assessor")
+
+    monkeypatch.setattr(suggestions, "assess", broken)
+    source_add_snapshot(source=source, text=CONFIRMED)
+    assert source.snapshots.count() == 2
+    assert fresh(evidence).suggestion_snapshot == 1  # the old reading stands
+    assert "The assessor failed" in caplog.text
+
+
+def test_the_model_method_is_used_when_settings_ask_for_it(claim, source, settings):
+    settings.FACTCHECK_ASSESS_METHOD = "model"
+    source_add_snapshot(source=source, text=CONFIRMING)
+    evidence = fresh(evidence_add(claim=claim, source=source))
+    assert evidence.suggestion_method == "model"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, run_checks
 from django.test import override_settings
 
-from factcheck.checks import check_broker, check_database, check_site
+from factcheck.checks import check_assess_method, check_broker, check_database, check_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,6 +85,17 @@ def test_a_user_agent_without_a_contact_url_is_a_deploy_error():
         plain = run_checks(include_deployment_checks=False, tags=["security"])
     assert "factcheck.E003" in ids(deploy)
     assert "factcheck.E003" not in ids(plain)
+
+
+def test_the_model_method_without_weights_is_an_error(monkeypatch, tmp_path):
+    from claims.assessment import model
+
+    with override_settings(FACTCHECK_ASSESS_METHOD="model"):
+        assert check_assess_method() == []
+        monkeypatch.setattr(model, "MODEL_FILE", tmp_path / "absent.json.gz")
+        assert ids(check_assess_method()) == ["factcheck.E005"]
+    with override_settings(FACTCHECK_ASSESS_METHOD="rules"):
+        assert check_assess_method() == []
 
 
 def test_a_plain_http_site_url_is_a_deploy_warning():
