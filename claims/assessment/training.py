@@ -22,12 +22,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from claims.assessment import STANCES
+from claims.assessment import STANCES, passages
 from claims.assessment.features import features
 from claims.assessment.fnc import FncPair
 from claims.assessment.metrics import score_labels
 from claims.assessment.model import MODEL_FILE, StanceModel
-from claims.assessment import passages
 from claims.assessment.passages import idf_table
 from claims.assessment.rules import analyse, judge
 from claims.assessment.text import content_stems

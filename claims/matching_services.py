@@ -1,0 +1,335 @@
+"""Which claims a text speaks to, for callers and for editors: searches, and link offers.
+
+The index over every claim's text (claims.matching) is kept once per process and
+rebuilt only when a claim's text changes; a cheap stamp of the claims table (how many,
+the latest change) says when to look. Searches never show a caller a claim they may not
+see. When a source gets a new version, claims its text strongly matches (and that do not
+cite it yet) are offered to editors as LinkOffers, which they accept (the source becomes
+evidence, labelled by the assessor) or dismiss (it is never offered again).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from claims.events import claim_event_add
+from claims.evidence_services import EvidenceAlreadyLinked, evidence_add
+from claims.matching import ClaimIndex, ClaimText, Match, build_index
+from claims.models import Claim, EventKind, Evidence, LinkOffer, LinkOfferStatus
+from sources.addresses import InvalidSourceURL, normalise_url
+from sources.extraction import extract
+from sources.fetching import FetchOptions, FetchResult, fetch
+from sources.models import Source, SourceSnapshot
+from sources.visibility import sources_visible_to
+
+logger = logging.getLogger(__name__)
+
+# Matches read to find `limit` that the caller may see: unpublished claims take places.
+SCAN_LIMIT = 500
+# The strongest matches offered from one version of a source.
+OFFERS_PER_VERSION = 20
+# A page fetched for a match request: an API caller is waiting, so shorter than a recheck.
+MATCH_FETCH_DEADLINE = 20.0
+MATCH_FETCH_MAX_WAIT = 5.0
+REFUSED_REASONS = frozenset({"refused_address", "refused_url"})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    method: str
+    suggest_at: float  # worth showing
+    strong_at: float  # offered to editors without being asked
+
+
+@dataclass(frozen=True)
+class ClaimMatch:
+    claim: Claim
+    score: float
+    passage: str
+    strong: bool
+
+
+class LinkOfferDecided(Exception):
+    """The offer was already decided the other way."""
+
+    def __init__(self, offer: LinkOffer) -> None:
+        when = f" on {offer.decided_at:%Y-%m-%d %H:%M}" if offer.decided_at else ""
+        by = f" by {offer.decided_by}" if offer.decided_by else ""
+        super().__init__(f"This offer was already {offer.get_status_display().lower()}{by}{when}.")
+        self.offer = offer
+
+
+class PageUnreadable(Exception):
+    """A page given by its URL could not be read; the message says why, for people."""
+
+
+# --- The index ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    method: str
+    stamp: tuple[int, datetime | None]
+    texts: dict[int, str]
+    index: ClaimIndex
+
+
+class ClaimIndexCache:
+    """One index per process over every claim's text; thread-safe (workers use threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._corpus: _Corpus | None = None
+
+    def get(self) -> ClaimIndex:
+        method = settings.FACTCHECK_MATCH_METHOD
+        stamp = corpus_stamp()
+        corpus = self._corpus
+        if corpus is not None and (corpus.method, corpus.stamp) == (method, stamp):
+            return corpus.index
+        with self._lock:
+            corpus = self._corpus
+            if corpus is None or (corpus.method, corpus.stamp) != (method, stamp):
+                corpus = self._corpus = _refreshed(corpus, method, stamp)
+            return corpus.index
+
+    def clear(self) -> None:
+        with self._lock:
+            self._corpus = None
+
+
+def corpus_stamp() -> tuple[int, datetime | None]:
+    """Changes whenever a claim is added, removed or saved (its text perhaps edited)."""
+    found = Claim.objects.order_by().aggregate(count=Count("id"), latest=Max("updated_at"))
+    return found["count"], found["latest"]
+
+
+def _refreshed(
+    corpus: _Corpus | None, method: str, stamp: tuple[int, datetime | None]
+) -> _Corpus:
+    """The corpus as the claims table has it now; the old index is kept when no claim's
+    text changed (most saves are of verdicts, firmness or evidence)."""
+    if corpus is None or corpus.method != method or corpus.stamp[1] is None:
+        texts = dict(Claim.objects.order_by().values_list("id", "text"))
+    else:
+        # Saved since the last look (>=: saves in the same microsecond), then the rest as kept.
+        changed = Claim.objects.order_by().filter(updated_at__gte=corpus.stamp[1])
+        texts = {**corpus.texts, **dict(changed.values_list("id", "text"))}
+        if len(texts) != stamp[0]:  # claims were removed: read them all again
+            texts = dict(Claim.objects.order_by().values_list("id", "text"))
+    if corpus is not None and corpus.method == method and texts == corpus.texts:
+        return _Corpus(method, stamp, corpus.texts, corpus.index)
+    claims = [ClaimText(pk, text) for pk, text in sorted(texts.items())]
+    logger.info("building the %s claim index over %d claims", method, len(claims))
+    return _Corpus(method, stamp, texts, build_index(claims, method=method))
+
+
+_index_cache = ClaimIndexCache()
+
+
+def claim_index() -> tuple[ClaimIndex, Thresholds]:
+    """The current index and its thresholds (the settings override the method's own)."""
+    index = _index_cache.get()
+    suggest_at = settings.FACTCHECK_MATCH_SUGGEST_AT
+    strong_at = settings.FACTCHECK_MATCH_STRONG_AT
+    return index, Thresholds(
+        method=index.method,
+        suggest_at=index.suggest_at if suggest_at is None else float(suggest_at),
+        strong_at=index.strong_at if strong_at is None else float(strong_at),
+    )
+
+
+def claim_index_forget() -> None:
+    """Drop this process's index (tests; or after changing the method at run time)."""
+    _index_cache.clear()
+
+
+# --- Searching -------------------------------------------------------------------------
+
+
+def claims_match(
+    *, text: str, user: Any, limit: int = 10, min_score: float | None = None
+) -> tuple[list[ClaimMatch], Thresholds]:
+    """The claims `text` speaks to that `user` may see, best first, with the thresholds."""
+    index, limits = claim_index()
+    floor = limits.suggest_at if min_score is None else min_score
+    matches = index.search(text, limit=max(limit, SCAN_LIMIT), min_score=floor)
+    visible = Claim.objects.visible_to(user).in_bulk([m.claim_id for m in matches])
+    found = [
+        ClaimMatch(visible[m.claim_id], m.score, m.passage, m.score >= limits.strong_at)
+        for m in matches
+        if m.claim_id in visible
+    ]
+    return found[:limit], limits
+
+
+def url_text(*, url: str, user: Any) -> str:
+    """The text at `url`: the latest version of its source when the caller may see it,
+    else the page fetched once, safely, and kept nowhere.
+
+    Raises InvalidSourceURL for an address that cannot or may not be fetched, and
+    PageUnreadable when the page gives no text.
+    """
+    normal = normalise_url(url)
+    known = sources_visible_to(user, Source.objects.filter(url=normal)).first()
+    snapshot = known.latest_snapshot() if known is not None else None
+    if snapshot is not None:
+        return snapshot.text
+    return _fetched_text(normal)
+
+
+def _fetched_text(url: str) -> str:
+    options = FetchOptions.from_settings(
+        deadline=min(settings.FACTCHECK_FETCH_DEADLINE, MATCH_FETCH_DEADLINE),
+        max_wait=min(settings.FACTCHECK_FETCH_MAX_WAIT, MATCH_FETCH_MAX_WAIT),
+    )
+    result = fetch(url, options=options)
+    if result.reason in REFUSED_REASONS:
+        raise InvalidSourceURL(result.error)
+    if not result.ok:
+        raise PageUnreadable(f"The page could not be read: {result.error or result.outcome}")
+    text = _extracted_text(result)
+    if not text:
+        raise PageUnreadable("The page was read, but no article text was found in it.")
+    return text
+
+
+def _extracted_text(result: FetchResult) -> str | None:
+    try:
+        page = extract(
+            result.body,
+            result.final_url,
+            content_type=result.content_type or "text/html",
+            encoding=result.encoding,
+        )
+    except Exception:  # parsers on untrusted markup: a bad page is the page's problem
+        logger.exception("extraction failed for %s", result.final_url)
+        return None
+    return page.text
+
+
+# --- Link offers -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def source_offer_links(*, source: Source, snapshot: SourceSnapshot) -> list[LinkOffer]:
+    """Offer the source to the claims its new version strongly matches; the offers made
+    or brought up to date. Claims citing it already, and offers decided, are left alone."""
+    index, limits = claim_index()
+    linked = set(
+        Evidence.objects.live().filter(source=source).values_list("claim_id", flat=True)
+    )
+    matches = index.search(
+        snapshot.text, limit=OFFERS_PER_VERSION + len(linked), min_score=limits.strong_at
+    )
+    matches = [m for m in matches if m.claim_id not in linked][:OFFERS_PER_VERSION]
+    if not matches:
+        return []
+    claims = Claim.objects.in_bulk([m.claim_id for m in matches])
+    earlier = {o.claim_id: o for o in LinkOffer.objects.select_for_update().filter(source=source)}
+    offers = []
+    for match in matches:
+        claim = claims.get(match.claim_id)
+        if claim is None:
+            continue  # removed since the index was built
+        offer = _offer(claim, source, snapshot, match, earlier.get(claim.pk), index.method)
+        if offer is not None:
+            offers.append(offer)
+    return offers
+
+
+def _offer(
+    claim: Claim,
+    source: Source,
+    snapshot: SourceSnapshot,
+    match: Match,
+    earlier: LinkOffer | None,
+    method: str,
+) -> LinkOffer | None:
+    if earlier is not None:
+        if earlier.status != LinkOfferStatus.OPEN:
+            return None  # an editor decided: never offered again
+        earlier.score, earlier.passage, earlier.method = match.score, match.passage, method
+        earlier.save(update_fields=["score", "passage", "method"])
+        return earlier
+    offer = LinkOffer.objects.create(
+        claim=claim, source=source, score=match.score, passage=match.passage, method=method
+    )
+    claim_event_add(
+        claim=claim,
+        kind=EventKind.LINK_OFFERED,
+        summary=(
+            f"{source.publisher.name}: {source.title or source.url} may speak to this claim "
+            f"(match {match.score:.2f}): “{match.passage}”"
+        ),
+        source=source.pk,
+        snapshot=snapshot.number,
+        offer=offer.pk,
+        score=match.score,
+    )
+    return offer
+
+
+@transaction.atomic
+def link_offer_accept(*, offer: LinkOffer, user: Any) -> LinkOffer:
+    """Link the offered source as evidence of the claim; the assessor reads its labels."""
+    offer = _locked(offer)
+    if offer.status == LinkOfferStatus.ACCEPTED:
+        return offer
+    if offer.status != LinkOfferStatus.OPEN:
+        raise LinkOfferDecided(offer)
+    try:
+        evidence = evidence_add(claim=offer.claim, source=offer.source, user=user)
+    except EvidenceAlreadyLinked as exc:  # an editor linked it by hand meanwhile
+        evidence = exc.existing
+    return _decide(offer, LinkOfferStatus.ACCEPTED, user, evidence)
+
+
+@transaction.atomic
+def link_offer_dismiss(*, offer: LinkOffer, user: Any) -> LinkOffer:
+    """Not evidence of this claim: the source is not offered to it again."""
+    offer = _locked(offer)
+    if offer.status == LinkOfferStatus.DISMISSED:
+        return offer
+    if offer.status != LinkOfferStatus.OPEN:
+        raise LinkOfferDecided(offer)
+    return _decide(offer, LinkOfferStatus.DISMISSED, user, None)
+
+
+def _locked(offer: LinkOffer) -> LinkOffer:
+    return (
+        LinkOffer.objects.select_for_update()
+        .select_related("claim", "source__publisher", "decided_by")
+        .get(pk=offer.pk)
+    )
+
+
+def _decide(offer: LinkOffer, status: str, user: Any, evidence: Evidence | None) -> LinkOffer:
+    offer.status, offer.evidence = status, evidence
+    offer.decided_at = timezone.now()
+    offer.decided_by = user if getattr(user, "is_authenticated", False) else None
+    offer.save(update_fields=["status", "evidence", "decided_at", "decided_by"])
+    return offer
+
+
+__all__ = [
+    "ClaimMatch",
+    "LinkOfferDecided",
+    "PageUnreadable",
+    "Thresholds",
+    "claim_index",
+    "claims_match",
+    "link_offer_accept",
+    "link_offer_dismiss",
+    "source_offer_links",
+    "url_text",
+]
