@@ -8,12 +8,15 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from claims import receivers
+        from claims import matching_receivers, receivers
         from claims.permissions import ensure_editors_group
         from sources.signals import publisher_changed, source_changed
         from sources.visibility import register_public_sources
 
         source_changed.connect(receivers.on_source_changed, dispatch_uid="claims.source_changed")
+        source_changed.connect(
+            matching_receivers.on_source_snapshot, dispatch_uid="claims.matching.source_changed"
+        )
         publisher_changed.connect(
             receivers.on_publisher_changed, dispatch_uid="claims.publisher_changed"
         )

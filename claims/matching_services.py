@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +33,11 @@ from sources.visibility import sources_visible_to
 
 logger = logging.getLogger(__name__)
 
-# Matches read to find `limit` that the caller may see: unpublished claims take places.
+# At most this many matches are read to find `limit` that the caller may see.
 SCAN_LIMIT = 500
+# Saves are re-read this far back: a transaction may commit a claim saved before the last
+# look, and its time would otherwise be behind the stamp already.
+REREAD_MARGIN = timedelta(minutes=5)
 # The strongest matches offered from one version of a source.
 OFFERS_PER_VERSION = 20
 # A page fetched for a match request: an API caller is waiting, so shorter than a recheck.
@@ -113,16 +116,14 @@ def corpus_stamp() -> tuple[int, datetime | None]:
     return found["count"], found["latest"]
 
 
-def _refreshed(
-    corpus: _Corpus | None, method: str, stamp: tuple[int, datetime | None]
-) -> _Corpus:
+def _refreshed(corpus: _Corpus | None, method: str, stamp: tuple[int, datetime | None]) -> _Corpus:
     """The corpus as the claims table has it now; the old index is kept when no claim's
     text changed (most saves are of verdicts, firmness or evidence)."""
     if corpus is None or corpus.method != method or corpus.stamp[1] is None:
         texts = dict(Claim.objects.order_by().values_list("id", "text"))
     else:
-        # Saved since the last look (>=: saves in the same microsecond), then the rest as kept.
-        changed = Claim.objects.order_by().filter(updated_at__gte=corpus.stamp[1])
+        since = corpus.stamp[1] - REREAD_MARGIN
+        changed = Claim.objects.order_by().filter(updated_at__gte=since)
         texts = {**corpus.texts, **dict(changed.values_list("id", "text"))}
         if len(texts) != stamp[0]:  # claims were removed: read them all again
             texts = dict(Claim.objects.order_by().values_list("id", "text"))
@@ -162,14 +163,18 @@ def claims_match(
     """The claims `text` speaks to that `user` may see, best first, with the thresholds."""
     index, limits = claim_index()
     floor = limits.suggest_at if min_score is None else min_score
-    matches = index.search(text, limit=max(limit, SCAN_LIMIT), min_score=floor)
-    visible = Claim.objects.visible_to(user).in_bulk([m.claim_id for m in matches])
-    found = [
-        ClaimMatch(visible[m.claim_id], m.score, m.passage, m.score >= limits.strong_at)
-        for m in matches
-        if m.claim_id in visible
-    ]
-    return found[:limit], limits
+    scan = limit
+    while True:  # claims the caller may not see take places: read further until enough
+        matches = index.search(text, limit=scan, min_score=floor)
+        visible = Claim.objects.visible_to(user).in_bulk([m.claim_id for m in matches])
+        found = [
+            ClaimMatch(visible[m.claim_id], m.score, m.passage, m.score >= limits.strong_at)
+            for m in matches
+            if m.claim_id in visible
+        ]
+        if len(found) >= limit or len(matches) < scan or scan >= SCAN_LIMIT:
+            return found[:limit], limits
+        scan = min(scan * 4, SCAN_LIMIT)
 
 
 def url_text(*, url: str, user: Any) -> str:
@@ -225,9 +230,7 @@ def source_offer_links(*, source: Source, snapshot: SourceSnapshot) -> list[Link
     """Offer the source to the claims its new version strongly matches; the offers made
     or brought up to date. Claims citing it already, and offers decided, are left alone."""
     index, limits = claim_index()
-    linked = set(
-        Evidence.objects.live().filter(source=source).values_list("claim_id", flat=True)
-    )
+    linked = set(Evidence.objects.live().filter(source=source).values_list("claim_id", flat=True))
     matches = index.search(
         snapshot.text, limit=OFFERS_PER_VERSION + len(linked), min_score=limits.strong_at
     )
@@ -307,7 +310,7 @@ def link_offer_dismiss(*, offer: LinkOffer, user: Any) -> LinkOffer:
 
 def _locked(offer: LinkOffer) -> LinkOffer:
     return (
-        LinkOffer.objects.select_for_update()
+        LinkOffer.objects.select_for_update(of=("self",))
         .select_related("claim", "source__publisher", "decided_by")
         .get(pk=offer.pk)
     )

@@ -18,6 +18,7 @@ EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "verdictchange": ("view", "add"),
         "firmnesspoint": ("view",),
         "claimevent": ("view",),
+        "linkoffer": ("view", "change"),
     },
     "sources": {
         "publisher": ("view", "add", "change"),

@@ -194,6 +194,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("FACTCHECK_API_ANON_RATE", "300/min"),
         "user": env_rate("FACTCHECK_API_USER_RATE", "3000/min"),
+        # POST /api/v1/match/ reads a whole text or fetches a page: a budget of its own.
+        "match": env_rate("FACTCHECK_API_MATCH_RATE", "60/min"),
     },
     "EXCEPTION_HANDLER": "factcheck.api.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "factcheck.openapi.ApiAutoSchema",

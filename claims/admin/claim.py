@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from claims.admin import display
 from claims.admin.desk_views import ClaimDeskViews
+from claims.admin.link_offers import open_offers_panel
 from claims.forms import ClaimAdminForm
 from claims.models import Claim
 from claims.services import claim_clear_review
@@ -73,6 +74,7 @@ class ClaimAdmin(ClaimDeskViews):
         "firmness_lines",
         "reasons",
         "evidence_table",
+        "offered_sources",
         "verdict_history",
         "recent_events",
         "slug",
@@ -86,6 +88,7 @@ class ClaimAdmin(ClaimDeskViews):
         ("Verdict and firmness", {"fields": ("verdict_now", "firmness", "firmness_lines")}),
         ("Review", {"fields": ("reasons",)}),
         ("Evidence", {"fields": ("evidence_table",)}),
+        ("Sources on offer", {"fields": ("offered_sources",)}),
         ("Verdict history", {"fields": ("verdict_history",)}),
         ("Timeline", {"fields": ("recent_events",)}),
         ("Record", {"fields": ("slug", "version", "created_by", "created_at", "updated_at")}),
@@ -147,6 +150,10 @@ class ClaimAdmin(ClaimDeskViews):
         return format_html(
             '{}<p><a href="{}">Add evidence…</a></p>', display.evidence_table(claim), add
         )
+
+    @admin.display(description="Matching this claim")
+    def offered_sources(self, claim: Claim) -> SafeString:
+        return open_offers_panel(claim)
 
     @admin.display(description="Verdict changes")
     def verdict_history(self, claim: Claim) -> SafeString:

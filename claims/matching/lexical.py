@@ -10,9 +10,9 @@ scores compare across claims of any length. Initials stand for the words they ab
 
 Scaling (prefix filtering, as in set-similarity joins): to score CANDIDATE_FLOOR a text
 must contain one of a claim's rarest stems, those whose weight the others together cannot
-make up for; for most claims it must even contain two of them. Only those stems point to
-the claim in the inverted index, and a claim becomes a candidate only with as many hits
-as it needs, counted in C (collections.Counter). A search thus walks the short lists of
+make up for; for most claims it must even contain two or three of them. Only those stems
+point to the claim in the inverted index, and a claim becomes a candidate only with as
+many hits as it needs, counted in C (collections.Counter). A search thus walks the short lists of
 rare words, never the long lists of common ones. Candidates are then scored exactly,
 best upper bound first, until none left could enter the results. Searches below the floor
 are exact too, but walk every stem's list.
@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
+from itertools import accumulate, chain
 
 from claims.assessment.text import acronyms, content_stems, split_sentences
 from claims.matching import ClaimText, Match
@@ -38,6 +39,10 @@ DEFAULT_STRONG_AT = 0.52
 # too, but walk every stem's list.
 CANDIDATE_FLOOR = DEFAULT_SUGGEST_AT
 MIN_ALIAS_LETTERS = 3
+MAX_HITS_NEEDED = 3
+# Scores are compared as they are reported, so that ties between claims break the same way
+# (by claim id) whatever order the sums were taken in.
+SCORE_DECIMALS = 4
 PASSAGE_MAX = 1000  # characters; a "sentence" can be a whole unpunctuated page
 
 Aliases = tuple[tuple[str, frozenset[str]], ...]  # initials and the stems they stand for
@@ -83,8 +88,9 @@ class LexicalIndex:
             for stem in stems:
                 frequency[stem] += 1
         self.idf = {stem: math.log(1 + len(parsed) / df) for stem, df in frequency.items()}
+        weight_of = self.idf.__getitem__
         self.claims = [
-            _Claim(claim.id, stems, aliases, alias_keys(aliases), sum(self.idf[s] for s in stems))
+            _Claim(claim.id, stems, aliases, alias_keys(aliases), sum(map(weight_of, stems)))
             for claim, (stems, aliases) in zip(claims, parsed, strict=True)
         ]
         prefixes = [self._prefix(claim) for claim in self.claims]
@@ -101,22 +107,25 @@ class LexicalIndex:
 
     def _prefix(self, claim: _Claim) -> tuple[list[str], int]:
         """The claim's rarest stems, and how many of them a text must hold to score at least
-        CANDIDATE_FLOOR: two when its rarest stem with all its stems outside the prefix
-        still fall short, else one."""
-        ranked = sorted(claim.stems, key=lambda s: (-self.idf[s], s))
-        floor = CANDIDATE_FLOOR * claim.weight
-        heaviest = self.idf[ranked[0]] if ranked else 0.0
-        needed = 2 if heaviest < floor else 1
-        rest, prefix = claim.weight, ranked
-        for count, stem in enumerate(ranked, start=1):
-            rest -= self.idf[stem]
-            if rest + (heaviest if needed == 2 else 0.0) < floor:
-                prefix = ranked[:count]
-                break
+        CANDIDATE_FLOOR: `needed` is the most (up to MAX_HITS_NEEDED) whose absence the
+        heaviest `needed - 1` of them and all the stems outside the prefix cannot make up for.
+        """
+        by_weight = sorted([(-self.idf[s], s) for s in claim.stems])  # heaviest first
+        ranked = [stem for _, stem in by_weight]
+        heaviest = list(accumulate([-weight for weight, _ in by_weight], initial=0.0))
+        # Half a rounding step lower: a score that rounds up to the floor counts as reaching it.
+        floor = (CANDIDATE_FLOOR - 0.5 * 10**-SCORE_DECIMALS) * claim.weight
+        needed = 1
+        while needed < min(MAX_HITS_NEEDED, len(ranked)) and heaviest[needed] < floor:
+            needed += 1
+        # The shortest prefix whose other stems weigh too little to make up the difference.
+        target = heaviest[needed - 1] + claim.weight - floor
+        size = min(bisect_right(heaviest, target, lo=needed), len(ranked))
+        prefix = ranked[:size]
         # Initials count once for each word of the prefix they stand for.
         chosen = set(prefix)
         keys = prefix + [a for a, words in claim.aliases for _ in range(len(words & chosen))]
-        return keys, needed if prefix is not ranked else 1
+        return keys, needed
 
     def search(self, text: str, *, limit: int = 10, min_score: float = 0.0) -> list[Match]:
         if limit < 1 or not self.claims:
@@ -138,8 +147,7 @@ class LexicalIndex:
             elif entry > best[0]:
                 heapq.heapreplace(best, entry)
         return [
-            Match(-neg_id, round(score, 4), passage)
-            for score, neg_id, passage in sorted(best, reverse=True)
+            Match(-neg_id, score, passage) for score, neg_id, passage in sorted(best, reverse=True)
         ]
 
     def _candidates(self, document: _Document, min_score: float) -> list[tuple[float, int]]:
@@ -154,10 +162,10 @@ class LexicalIndex:
         weight_of, bounds = self.idf.__getitem__, []
         for position in positions:  # the hot loop: C-level set and sum calls where possible
             claim = self.claims[position]
-            shared = claim.stems & found
+            shared: set[str] | frozenset[str] = claim.stems & found
             if claim.aliases and not claim.alias_keys.isdisjoint(found):
                 shared = claim.covered(found)
-            bound = sum(map(weight_of, shared)) / claim.weight
+            bound = round(sum(map(weight_of, shared)) / claim.weight, SCORE_DECIMALS)
             if bound >= min_score:
                 bounds.append((bound, position))
         bounds.sort(reverse=True)
@@ -181,7 +189,7 @@ class LexicalIndex:
         return score, shorten(passage)
 
     def _coverage(self, claim: _Claim, stems: Iterable[str]) -> float:
-        return min(1.0, sum(self.idf[s] for s in stems) / claim.weight)
+        return round(min(1.0, sum(self.idf[s] for s in stems) / claim.weight), SCORE_DECIMALS)
 
 
 def _postings(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[str, tuple[int, ...]]:

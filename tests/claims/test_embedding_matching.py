@@ -10,14 +10,18 @@ import importlib.util
 import os
 import socket
 from collections.abc import Iterator
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, cast
 
 import pytest
 from django.test import override_settings
 
 from claims.matching import ClaimText, build_index, embedding
-from claims.matching.embedding import EmbeddingIndex
+from claims.matching.embedding import DEFAULT_SUGGEST_AT, EmbeddingIndex
+from claims.matching_services import claim_index_forget
+from claims.models import Claim
 from factcheck.checks import check_match_method
+from tests.factories import ClaimFactory
 
 CHERY = ClaimText(1, "Chery will build cars at Jaguar Land Rover's UK factories")
 PARKING = ClaimText(2, "The city council will double parking fees in the town centre")
@@ -62,9 +66,23 @@ def test_the_model_loads_and_searches_without_reaching_for_the_network(
 
 
 @pytest.mark.ml
-def test_the_model_is_loaded_once_per_process(index: EmbeddingIndex) -> None:
-    assert embedding.load_model() is embedding.load_model()
-    assert str(embedding.load_model().device) == "cpu"
+def test_threads_asking_at_once_share_one_model_on_the_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loads: list[Any] = []
+    real_load = embedding._load_offline
+
+    def counting_load() -> Any:
+        loads.append(real_load())
+        return loads[-1]
+
+    monkeypatch.setattr(embedding, "_model", None)
+    monkeypatch.setattr(embedding, "_load_offline", counting_load)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        models = list(pool.map(lambda _: embedding.load_model(), range(4)))
+    assert len(loads) == 1
+    assert all(model is loads[0] for model in models)
+    assert str(loads[0].device) == "cpu"
 
 
 @pytest.mark.ml
@@ -114,6 +132,22 @@ def test_scores_lie_between_zero_and_one(index: EmbeddingIndex, text: str) -> No
 
 
 @pytest.mark.ml
+def test_similarities_taken_a_block_at_a_time_are_those_of_the_whole_matrix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy
+
+    rng = numpy.random.default_rng(1)
+    passages = rng.normal(size=(300, 16)).astype(numpy.float32)
+    claims = rng.normal(size=(50, 16)).astype(numpy.float32)
+    monkeypatch.setattr(embedding, "BLOCK_CELLS", 7 * 50)  # seven passages a block
+    best, where = embedding.best_similarities(passages, claims)
+    whole = passages @ claims.T
+    assert numpy.allclose(best, whole.max(axis=0))
+    assert (where == whole.argmax(axis=0)).all()
+
+
+@pytest.mark.ml
 def test_limit_and_min_score_leave_out_the_rest(index: EmbeddingIndex) -> None:
     assert len(index.search(PARAPHRASE, limit=1)) == 1
     assert [m.claim_id for m in index.search(PARAPHRASE, min_score=index.suggest_at)] == [1]
@@ -138,6 +172,26 @@ def test_build_index_gives_the_embedding_index_with_its_thresholds() -> None:
     assert built.method == "embedding"
     assert 0.0 < built.suggest_at < built.strong_at < 1.0
     assert built.search(PARAPHRASE)[0].claim_id == CHERY.id
+
+
+@pytest.mark.ml
+@pytest.mark.django_db
+def test_the_match_api_uses_embeddings_when_the_settings_say_so(client: Any) -> None:
+    chery = cast(Claim, ClaimFactory(text=CHERY.text))
+    ClaimFactory(text=PARKING.text)
+    claim_index_forget()
+    try:
+        with override_settings(FACTCHECK_MATCH_METHOD="embedding"):
+            response = client.post(
+                "/api/v1/match/", {"text": ARTICLE}, content_type="application/json"
+            )
+    finally:
+        claim_index_forget()
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["method"], body["suggest_at"]) == ("embedding", DEFAULT_SUGGEST_AT)
+    assert [result["claim"]["id"] for result in body["results"]] == [chery.pk]
+    assert PARAPHRASE in body["results"][0]["passage"]
 
 
 def test_the_check_is_silent_when_matching_lexically() -> None:
