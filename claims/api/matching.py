@@ -100,7 +100,12 @@ class MatchedClaimSerializer(serializers.ModelSerializer):
 
 class MatchResultSerializer(serializers.Serializer):
     claim = MatchedClaimSerializer()
-    score = serializers.FloatField(help_text="0 to 1: how much of the claim the passage covers.")
+    score = serializers.FloatField(
+        help_text=(
+            "0 to 1. Lexical: the IDF-weighted share of the claim's words the passage holds; "
+            "embedding: the cosine similarity of the claim and the passage."
+        )
+    )
     passage = serializers.CharField(help_text="The sentence(s) of the text that matched.")
     strong = serializers.BooleanField(help_text="The score reaches `strong_at`.")
 
