@@ -75,19 +75,7 @@ def evidence_add(
     existing = Evidence.objects.live().filter(claim=claim, source=linked).first()
     if existing is not None:
         raise EvidenceAlreadyLinked(existing)
-    labelled_by = labelled_by or _labelled_by(labels)
-    by_editor = labelled_by == LabelledBy.EDITOR and getattr(user, "is_authenticated", False)
-    evidence = Evidence(
-        claim=claim,
-        source=linked,
-        derived_from=origin if origin != linked else None,
-        labelled_by=labelled_by,
-        labelled_by_user=user if by_editor else None,
-        **labels,
-    )
-    evidence.full_clean(exclude=["claim", "source", "derived_from"])
-    evidence.save()
-    evidence_suggest(evidence=evidence)
+    evidence = _save_new_evidence(claim, linked, origin, user, labelled_by, labels)
     claim_bump_version(claim)
     claim_event_add(
         claim=claim,
@@ -102,6 +90,31 @@ def evidence_add(
     if linked.last_checked_at is None and not linked.paused:
         # A source nobody has fetched yet is fetched at once, once this link is committed.
         source_queue_check(source=linked)
+    return evidence
+
+
+def _save_new_evidence(
+    claim: Claim,
+    linked: Source,
+    origin: Source | None,
+    user: Any,
+    labelled_by: str | None,
+    labels: dict[str, Any],
+) -> Evidence:
+    labelled_by = labelled_by or _labelled_by(labels)
+    by_editor = labelled_by == LabelledBy.EDITOR and getattr(user, "is_authenticated", False)
+    evidence = Evidence(
+        claim=claim,
+        source=linked,
+        derived_from=origin if origin != linked else None,
+        labelled_by=labelled_by,
+        labelled_by_user=user if by_editor else None,
+        **labels,
+    )
+    evidence.full_clean(exclude=["claim", "source", "derived_from"])
+    evidence.save()
+    # Read at once when the source has text, so automatic labels count from the start.
+    evidence_suggest(evidence=evidence)
     return evidence
 
 

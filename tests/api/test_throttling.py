@@ -74,4 +74,4 @@ def test_writes_count_against_the_same_rate(rates, editor_token_client):
 def test_the_configured_rates_are_the_ones_in_force(settings):
     configured = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert configured == SimpleRateThrottle.THROTTLE_RATES
-    assert set(configured) == {"anon", "user"}
+    assert set(configured) == {"anon", "user", "match"}
