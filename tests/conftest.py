@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from claims.matching.embedding import missing_packages
+from claims.matching_services import claim_index_forget
 from tests.factories import EditorFactory
 
 REQUIRE_SERVICES = os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1"
@@ -60,6 +61,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             f"FACTCHECK_REQUIRE_ML=1 but {', '.join(missing_packages())} cannot be imported: "
             "install the .[ml] extra (make test-ml)"
         )
+
+
+@pytest.fixture(autouse=True)
+def fresh_claim_index():
+    """Each test matches against its own claims: the process-wide index starts empty."""
+    claim_index_forget()
+    yield
+    claim_index_forget()
 
 
 @pytest.fixture

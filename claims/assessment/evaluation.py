@@ -77,13 +77,19 @@ METHODS: dict[str, Callable[[], Predict]] = {
 }
 
 
-def _labelled_pair(raw: str, where: str) -> LabelledPair:
+def json_object(raw: str, where: str) -> dict[str, Any]:
+    """One line of a JSON-lines file as an object; ValueError naming `where` otherwise."""
     try:
         row = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{where}: not JSON ({exc.msg}).") from None
     if not isinstance(row, dict):
         raise ValueError(f"{where}: not a JSON object.")
+    return row
+
+
+def _labelled_pair(raw: str, where: str) -> LabelledPair:
+    row = json_object(raw, where)
     missing = [name for name in OWN_SET_FIELDS[:-1] if not isinstance(row.get(name), str)]
     if missing:
         raise ValueError(f"{where}: missing or not text: {', '.join(missing)}.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +9,6 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from claims.evidence_services import evidence_add
-from claims.matching_services import claim_index_forget
 from claims.models import Claim, Evidence, LinkOffer, LinkOfferStatus
 from claims.services import claim_create
 from sources.models import Source
@@ -37,13 +35,6 @@ PAGE = f"""<!doctype html><html lang="en"><head><title>Corvid picks Swindon</tit
 <body><nav><a href="/">Home</a></nav><article><h1>Corvid picks Swindon</h1>
 <p>{ARTICLE}</p><p>Local officials welcomed the decision, which they said would secure
 hundreds of skilled posts in the town for at least a decade.</p></article></body></html>"""
-
-
-@pytest.fixture(autouse=True)
-def fresh_index() -> Iterator[None]:
-    claim_index_forget()
-    yield
-    claim_index_forget()
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ def test_jsonl_writes_one_line_per_input_line_in_order() -> None:
     ("line", "message"),
     [
         ("not json", "line 1: not JSON"),
-        ('["a list"]', "line 1: expected an object"),
+        ('["a list"]', "line 1: not a JSON object"),
         ('{"claim": "", "text": "x"}', "line 1: needs a non-empty string claim"),
     ],
 )

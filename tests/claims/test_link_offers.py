@@ -3,7 +3,6 @@ and the desk's decisions on them, through the services and the admin."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from claims import matching_services
 from claims.evidence_services import evidence_add
 from claims.matching_services import (
     LinkOfferDecided,
-    claim_index_forget,
     link_offer_accept,
     link_offer_dismiss,
 )
@@ -42,13 +40,6 @@ FOLLOW_UP = (
     "Unions said on Wednesday they would fight Corvid Motors' plan to cut 400 jobs in "
     "Coventry. The carmaker's new vans are to be built in Swindon."
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_index() -> Iterator[None]:
-    claim_index_forget()
-    yield
-    claim_index_forget()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ searches as callers make them (claims.matching_services)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from claims.matching.lexical import (
     PASSAGE_MAX,
     LexicalIndex,
 )
-from claims.matching_services import claim_index, claim_index_forget, claims_match
+from claims.matching_services import claim_index, claims_match
 from claims.services import claim_create, claim_set_verdict, claim_update
 from tests.factories import EditorFactory
 
@@ -146,19 +145,12 @@ def test_unrelated_claims_added_to_the_index_do_not_unseat_the_best_match(filler
 # --- The process-wide index and searches ----------------------------------------------
 
 
-@pytest.fixture
-def fresh_index() -> Iterator[None]:
-    claim_index_forget()
-    yield
-    claim_index_forget()
-
-
 def ids(found: list[Any]) -> list[int]:
     return [match.claim.pk for match in found]
 
 
 @pytest.mark.django_db
-def test_the_index_takes_in_a_claim_added_after_it_was_built(fresh_index):
+def test_the_index_takes_in_a_claim_added_after_it_was_built():
     editor = EditorFactory.create()
     pool = claim_create(text="The city council will close the Eastgate swimming pool.")
     assert claims_match(text=ARTICLE, user=editor)[0] == []
@@ -169,7 +161,7 @@ def test_the_index_takes_in_a_claim_added_after_it_was_built(fresh_index):
 
 
 @pytest.mark.django_db
-def test_the_index_follows_an_edited_claim_text(fresh_index):
+def test_the_index_follows_an_edited_claim_text():
     editor = EditorFactory.create()
     claim = claim_create(text="The city council will close the Eastgate swimming pool.")
     claims_match(text=WEATHER, user=editor)
@@ -180,7 +172,7 @@ def test_the_index_follows_an_edited_claim_text(fresh_index):
 
 
 @pytest.mark.django_db
-def test_the_index_is_kept_when_a_save_changes_no_claim_text(fresh_index):
+def test_the_index_is_kept_when_a_save_changes_no_claim_text():
     editor = EditorFactory.create()
     claim = claim_create(text="Corvid Motors will build electric vans at its Swindon factory.")
     built, _ = claim_index()
@@ -189,7 +181,7 @@ def test_the_index_is_kept_when_a_save_changes_no_claim_text(fresh_index):
 
 
 @pytest.mark.django_db
-def test_callers_see_only_the_claims_they_may_see(fresh_index):
+def test_callers_see_only_the_claims_they_may_see():
     published = claim_create(
         text="Corvid Motors will build electric vans at its Swindon factory.", published=True
     )
@@ -201,7 +193,7 @@ def test_callers_see_only_the_claims_they_may_see(fresh_index):
 
 
 @pytest.mark.django_db
-def test_enough_visible_claims_are_found_behind_many_hidden_ones(fresh_index):
+def test_enough_visible_claims_are_found_behind_many_hidden_ones():
     for n in range(12):
         claim_create(text=f"Corvid Motors will build electric vans in Swindon, plan {n}.")
     shown = claim_create(text="Corvid Motors will build vans in Swindon.", published=True)
@@ -210,7 +202,7 @@ def test_enough_visible_claims_are_found_behind_many_hidden_ones(fresh_index):
 
 
 @pytest.mark.django_db
-def test_the_settings_override_the_methods_thresholds(fresh_index, settings):
+def test_the_settings_override_the_methods_thresholds(settings):
     settings.FACTCHECK_MATCH_SUGGEST_AT = 0.05
     settings.FACTCHECK_MATCH_STRONG_AT = 0.99
     claim = claim_create(text="Corvid Motors will cut 400 jobs in Coventry.", published=True)

@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.assessment import assess
+from claims.assessment.evaluation import json_object
 from sources.extraction import extract
 
 
@@ -38,11 +39,9 @@ def pairs(stream: IO[str]) -> Iterator[tuple[int, str, str]]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"line {number}: not JSON ({exc.msg})") from None
-        if not isinstance(item, dict):
-            raise CommandError(f"line {number}: expected an object with claim and text")
+            item = json_object(line, f"line {number}")
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         claim, text = item.get("claim"), item.get("text")
         if not isinstance(claim, str) or not claim.strip() or not isinstance(text, str):
             raise CommandError(f"line {number}: needs a non-empty string claim and a string text")
