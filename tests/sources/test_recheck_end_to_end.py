@@ -17,7 +17,7 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from claims.evidence_services import evidence_add
-from claims.models import Claim, ClaimEvent, EventKind
+from claims.models import Claim, ClaimEvent, EventKind, Evidence, LinkOffer
 from claims.services import claim_create
 from factcheck.celery import app
 from sources import politeness, robots
@@ -156,3 +156,42 @@ def test_a_worker_follows_a_source_from_first_fetch_to_death(
     assert source.archive_url in dead.summary
     assert Claim.objects.get(pk=claim.pk).needs_review
     assert len(site.hits("/wayback/available")) == 1
+
+
+def test_a_worker_reads_each_new_version_against_the_claims_and_offers_it_to_others(
+    site: TestServer, worker: None
+) -> None:
+    page = Page(
+        "Chery is reportedly exploring the use of Jaguar Land Rover's Halewood plant to "
+        "build cars; no terms have been agreed."
+    )
+    site.route("/news/chery", page)
+    claim = claim_create(text="Chery will build cars at JLR's Halewood plant", published=True)
+    other = claim_create(text="Chery will use Jaguar Land Rover's Halewood plant")
+
+    # No labels given: the first fetch's text labels the evidence automatically.
+    evidence = evidence_add(claim=claim, url=site.url("/news/chery"))
+    assert wait_for(lambda: Evidence.objects.get(pk=evidence.pk).suggestion_snapshot == 1)
+    read = Evidence.objects.get(pk=evidence.pk)
+    assert (read.labelled_by, read.stance, read.certainty) == ("automatic", "supports", "possible")
+    assert LinkOffer.objects.filter(claim=other, source=read.source).exists()
+    assert not LinkOffer.objects.filter(claim=claim).exists()
+
+    # An update adds a denial: within one recheck the claim is flagged, the denial quoted.
+    page.set(
+        Reply(
+            200,
+            ARTICLE.format(
+                text="Chery has confirmed it will build cars at JLR's Halewood plant. "
+                "Later on Monday a spokesperson denied the report."
+            ),
+        )
+    )
+    check_source.delay(read.source_id)
+    assert wait_for(lambda: Evidence.objects.get(pk=evidence.pk).suggestion_snapshot == 2)
+    now = Evidence.objects.get(pk=evidence.pk)
+    assert (now.stance, now.certainty) == ("refutes", "certain")
+    reasons = Claim.objects.get(pk=claim.pk).review_reasons
+    moved = [r for r in reasons if r["code"] == f"assessment:{evidence.pk}"]
+    assert moved and "denied the report" in moved[0]["message"]
+    assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.EVIDENCE_ASSESSED).exists()
