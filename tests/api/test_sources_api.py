@@ -48,6 +48,15 @@ def test_source_detail_counts_its_snapshots_and_names_its_publisher(api_client, 
     assert data["archive_url"] == ""
 
 
+def test_source_detail_shows_how_its_checks_have_gone(api_client, world: World):
+    Source.objects.filter(pk=world.public_source.pk).update(
+        consecutive_errors=2, alert_after_errors=4
+    )
+    data = api_client.get(f"{API}/sources/{world.public_source.pk}/").json()
+    assert (data["consecutive_errors"], data["alert_after_errors"]) == (2, 4)
+    assert "last_ok_at" in data
+
+
 def test_the_sources_list_filters_by_health(editor_token_client, world: World):
     Source.objects.filter(pk=world.private_source.pk).update(health="dead")
     assert ids(editor_token_client, "/sources/?health=dead") == {world.private_source.pk}
