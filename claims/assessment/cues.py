@@ -155,7 +155,7 @@ LEXICON: tuple[tuple[str, str, str], ...] = (
     ),
     (
         DENIAL,
-        r"\bpostpon\w*|\bdelay(?:s|ed)?\b|\bturn(?:s|ed)? down\b|\bf[ae]ll(?:s)? through\b|\bcollaps\w*|\bmiss(?:es|ed)?\b|\bbalk\w*|\bspare[sd]?\b|\bblock(?:s|ed)\b",
+        r"\bpostpon\w*|\bdelay(?:s|ed)?\b|\bturn(?:s|ed)? down\b|\bf[ae]ll(?:s)? through\b|\bcollaps\w*|\bmiss(?:es|ed)?\b|\bbalk\w*|\bblock(?:s|ed)\b",
         "certain",
     ),
     (
@@ -203,8 +203,12 @@ class Found:
     scoped: bool = True  # for negation and denial: whether its scope reaches the claim
 
 
+# "May" the month, not the modal: capitalised mid-sentence, or before a day or a year.
+MONTH_MAY = re.compile(r"(?<=[\w,] )May\b|\bMay(?= \d)")
+
+
 def find_cues(sentence: str, index: int, claim_stems: frozenset[str]) -> list[Found]:
-    lowered = sentence.lower().replace("’", "'")
+    lowered = MONTH_MAY.sub("the month", sentence).lower().replace("’", "'")
     found = [
         Found(kind, match.group().strip(), certainty, index)
         for kind, pattern, certainty in _COMPILED

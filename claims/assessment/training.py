@@ -13,6 +13,7 @@ does not hold out (claims.assessment.fnc.split_fnc):
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import zlib
 from collections import Counter
@@ -48,10 +49,17 @@ def write_idf_table(bodies: Sequence[str], path: Path | None = None) -> int:
     for body in bodies:
         frequencies.update(set(content_stems(body)))
     kept = {s: n for s, n in sorted(frequencies.items()) if n >= MIN_DOCUMENT_FREQUENCY}
-    with gzip.open(path or passages.IDF_TABLE, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with _gzip_text(path or passages.IDF_TABLE) as handle:
         json.dump({"documents": len(bodies), "frequencies": kept}, handle, separators=(",", ":"))
     idf_table.cache_clear()
     return len(kept)
+
+
+def _gzip_text(path: Path) -> io.TextIOWrapper:
+    """Gzipped UTF-8 with no timestamp inside, so retraining on the same data gives the
+    same bytes and git sees no change."""
+    raw = gzip.GzipFile(path, "wb", compresslevel=9, mtime=0)
+    return io.TextIOWrapper(raw, encoding="utf-8")
 
 
 def pair_features(pair: tuple[str, str]) -> dict[str, float]:
@@ -117,7 +125,7 @@ def export(fitted: Any, about: dict[str, Any]) -> StanceModel:
 
 
 def save(model: StanceModel, path: Path | None = None) -> None:
-    with gzip.open(path or MODEL_FILE, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with _gzip_text(path or MODEL_FILE) as handle:
         json.dump(model.as_json(), handle, separators=(",", ":"), sort_keys=True)
 
 

@@ -104,6 +104,16 @@ def test_negation_of_something_else_does_not_refute() -> None:
     assert negations and all("something else" in c.effect for c in negations)
 
 
+def test_spare_capacity_and_the_month_of_may_are_not_cues() -> None:
+    result = assess(
+        CLAIM,
+        "Chery has confirmed it will build cars at Jaguar Land Rover's UK factories from "
+        "the end of May, using spare capacity.",
+    )
+    assert (result.stance, result.certainty) == ("supports", "certain")
+    assert {cue.kind for cue in result.cues} == {"confirmation"}
+
+
 def test_not_denying_is_not_a_denial() -> None:
     result = assess(
         CLAIM,
