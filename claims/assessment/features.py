@@ -15,7 +15,6 @@ from collections import Counter
 
 from claims.assessment import Assessment
 from claims.assessment.cues import NEGATION, find_cues
-from claims.assessment.passages import ranked_sentences
 from claims.assessment.rules import Analysis
 
 NEARBY = 6
@@ -55,7 +54,7 @@ def _document_cues(analysis: Analysis, found: dict[str, float]) -> None:
     passage = {s.index for s in analysis.passage.sentences}
     stems = frozenset(analysis.query.weights)
     counts: Counter[str] = Counter()
-    for index, _ in ranked_sentences(analysis.query, analysis.reading)[:NEARBY]:
+    for index in analysis.ranking[:NEARBY]:
         if index not in passage:
             sentence = analysis.reading.sentences[index].text
             counts.update(cue.kind for cue in find_cues(sentence, index, stems))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from claims.assessment.text import Sentence, acronyms, content_stems
+from claims.assessment.text import Sentence, claim_terms, content_stems, covered_terms
 
 IDF_TABLE = Path(__file__).parent / "data" / "idf.json.gz"
 K1 = 1.2
@@ -60,23 +60,16 @@ class Query:
     @classmethod
     def from_text(cls, claim: str) -> Query:
         idf = idf_table()
-        names = acronyms(claim)
-        stems = [s for s in content_stems(claim) if s not in names]
+        stems, names = claim_terms(claim)
         return cls({s: max(idf(s), 0.1) for s in dict.fromkeys(stems)}, names)
 
     @property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
 
-    def covered(self, stems: set[str]) -> set[str]:
-        found = {s for s in self.weights if s in stems}
-        for alias, words in self.aliases.items():
-            if alias in stems:
-                found.update(w for w in words if w in self.weights)
-        return found
-
     def coverage(self, stems: set[str]) -> float:
-        return min(1.0, sum(self.weights[s] for s in self.covered(stems)) / self.total)
+        covered = covered_terms(self.weights.keys(), self.aliases.items(), stems)
+        return min(1.0, sum(self.weights[s] for s in covered) / self.total)
 
 
 @dataclass(frozen=True)
@@ -123,9 +116,9 @@ def bm25_scores(query: Query, reading: Reading) -> list[float]:
     return scores
 
 
-def best_passage(query: Query, reading: Reading) -> Passage | None:
-    """The best sentence, widened to a neighbour when that covers more of the claim."""
-    scores = bm25_scores(query, reading)
+def best_passage(query: Query, reading: Reading, scores: Sequence[float]) -> Passage | None:
+    """The best sentence by its BM25 score, widened to a neighbour when that covers more of
+    the claim."""
     if not scores or max(scores) <= 0:
         return None
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
@@ -143,7 +136,6 @@ def best_passage(query: Query, reading: Reading) -> Passage | None:
     )
 
 
-def ranked_sentences(query: Query, reading: Reading) -> list[tuple[int, float]]:
-    """Sentence indexes with a positive BM25 score, best first."""
-    scores = bm25_scores(query, reading)
-    return sorted(((i, s) for i, s in enumerate(scores) if s > 0), key=lambda p: (-p[1], p[0]))
+def ranked_sentences(scores: Sequence[float]) -> list[int]:
+    """Indexes of the sentences with a positive BM25 score, best first."""
+    return sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))

@@ -33,7 +33,14 @@ from claims.assessment.cues import (
     claim_is_negated,
     find_cues,
 )
-from claims.assessment.passages import Passage, Query, Reading, best_passage, ranked_sentences
+from claims.assessment.passages import (
+    Passage,
+    Query,
+    Reading,
+    best_passage,
+    bm25_scores,
+    ranked_sentences,
+)
 from claims.assessment.text import split_sentences
 
 UNRELATED_AT = 0.34  # relevance below this: the passage is not about the claim
@@ -52,6 +59,7 @@ class Analysis:
     query: Query
     reading: Reading
     passage: Passage | None
+    ranking: list[int]  # sentences by BM25 score against the claim, best first
     found: list[Found]
     negative_claim: bool
 
@@ -59,15 +67,23 @@ class Analysis:
 def analyse(claim: str, text: str) -> Analysis:
     query = Query.from_text(claim)
     reading = read(text)
-    passage = best_passage(query, reading)
-    found = _cues_near(query, reading, passage) if passage else []
-    return Analysis(text, query, reading, passage, found, claim_is_negated(claim))
+    scores = bm25_scores(query, reading)
+    passage = best_passage(query, reading, scores)
+    ranking = ranked_sentences(scores)
+    found = _cues_near(query, reading, passage, ranking) if passage else []
+    return Analysis(text, query, reading, passage, ranking, found, claim_is_negated(claim))
 
 
 @lru_cache(maxsize=64)
 def read(text: str) -> Reading:
     """Split and stem once per text: a source is read against every claim that cites it."""
     return Reading.of(text, split_sentences(text))
+
+
+def forget_read_texts() -> None:
+    """Drop what was kept of recent texts (the benchmark times every text as new)."""
+    read.cache_clear()
+    _report_denials.cache_clear()
 
 
 def assess_by_rules(claim: str, text: str) -> Assessment:
@@ -106,10 +122,10 @@ def _quoted(text: str, reading: Reading, passage: Passage, found: list[Found]) -
     return PASSAGE_GAP.join(parts)
 
 
-def _cues_near(query: Query, reading: Reading, passage: Passage) -> list[Found]:
+def _cues_near(query: Query, reading: Reading, passage: Passage, ranking: list[int]) -> list[Found]:
     """Cues in the passage, in other sentences as close to the claim, and in a follow-up."""
     chosen = {s.index for s in passage.sentences}
-    for index, _ in ranked_sentences(query, reading)[:4]:
+    for index in ranking[:4]:
         if query.coverage(set(reading.stems[index])) >= max(ALSO_READ_AT, passage.coverage * 0.8):
             chosen.add(index)
     follow_ups = _follow_ups(reading, passage) - chosen
@@ -127,9 +143,17 @@ def _follow_ups(reading: Reading, passage: Passage) -> set[int]:
     after = passage.sentences[-1].index + 1
     if after < len(reading.sentences) and _refers_back(reading.sentences[after].lower):
         picked.add(after)
-    if REPORT_DENIAL.search(reading.text.lower()):
-        picked.update(s.index for s in reading.sentences if REPORT_DENIAL.search(s.lower))
+    picked.update(_report_denials(reading.text))
     return picked
+
+
+@lru_cache(maxsize=64)
+def _report_denials(text: str) -> frozenset[int]:
+    """Sentences that deny "the report" or correct the story: found once per text, not
+    once per claim the text is read against."""
+    if not REPORT_DENIAL.search(text.lower()):
+        return frozenset()
+    return frozenset(s.index for s in read(text).sentences if REPORT_DENIAL.search(s.lower))
 
 
 def _refers_back(lowered: str) -> bool:

@@ -9,6 +9,8 @@ the whole assessment is allowed to (bench/assess_bench.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -137,6 +139,26 @@ def acronyms(text: str) -> dict[str, tuple[str, ...]]:
                 name = parts[first : first + size]
                 found["".join(p[0] for p in name).lower()] = tuple(stem(p.lower()) for p in name)
     return found
+
+
+def claim_terms(text: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    """A claim's content stems less the initials of its own names, and those initials with
+    the stems they stand for: a text that says "JLR" covers "Jaguar Land Rover"."""
+    names = acronyms(text)
+    return [s for s in content_stems(text) if s not in names], names
+
+
+def covered_terms(
+    own: AbstractSet[str],
+    aliases: Iterable[tuple[str, Iterable[str]]],
+    found: AbstractSet[str],
+) -> set[str]:
+    """Which of a claim's stems a text holding `found` covers, itself or by initials."""
+    covered = set(own & found)
+    for alias, words in aliases:
+        if alias in found:
+            covered.update(w for w in words if w in own)
+    return covered
 
 
 def _ends_sentence(text: str, end: int) -> bool:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, chain
 
-from claims.assessment.text import acronyms, content_stems, split_sentences
+from claims.assessment.text import claim_terms, content_stems, covered_terms, split_sentences
 from claims.matching import ClaimText, Match
 
 # Chosen on the dev split of claims/assessment/data/labelled.jsonl (docs/matching.md).
@@ -59,11 +59,7 @@ class _Claim:
 
     def covered(self, found: frozenset[str] | set[str]) -> set[str]:
         """The claim's stems that a passage with stems `found` covers."""
-        covered = set(self.stems & found)
-        for alias, words in self.aliases:
-            if alias in found:
-                covered |= words
-        return covered
+        return covered_terms(self.stems, self.aliases, found)
 
 
 @dataclass(frozen=True)
@@ -203,8 +199,8 @@ def _postings(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[str, tuple[int,
 
 def _parse(text: str) -> tuple[frozenset[str], Aliases]:
     """A claim's stems, without the initials of its names, which become aliases instead."""
-    names = acronyms(text)
-    stems = frozenset(s for s in content_stems(text) if s not in names)
+    own, names = claim_terms(text)
+    stems = frozenset(own)
     # Two letters ("lr" for "Land Rover") are seldom how a name is abbreviated, and they
     # meet chance initials in every text; an alias stands only for words among the claim's
     # stems ("Abdel-Majid" is two).
