@@ -165,6 +165,16 @@ def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> 
     return evidence
 
 
+def evidence_accept_suggestion(*, evidence: Evidence, user: Any) -> Evidence:
+    """What was read from the source becomes the editor's labels."""
+    return evidence_relabel(
+        evidence=evidence,
+        user=user,
+        stance=evidence.suggested_stance,
+        certainty=evidence.suggested_certainty,
+    )
+
+
 @transaction.atomic
 def evidence_deprecate(*, evidence: Evidence, reason: str, user: Any = None) -> Evidence:
     """Take evidence out of the firmness; it stays on the record, shown with its reason."""
@@ -207,6 +217,7 @@ def quote_in_text(quote: str, text: str) -> bool:
 __all__ = [
     "NOTE_MAX",
     "EvidenceAlreadyLinked",
+    "evidence_accept_suggestion",
     "evidence_add",
     "evidence_deprecate",
     "evidence_relabel",

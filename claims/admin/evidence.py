@@ -21,7 +21,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from claims.admin.display import admin_link, suggestion_cues, suggestion_summary
-from claims.evidence_services import evidence_deprecate, evidence_relabel
+from claims.evidence_services import (
+    evidence_accept_suggestion,
+    evidence_deprecate,
+)
 from claims.forms import DeprecateForm, EvidenceRelabelForm, service_errors_to
 from claims.models import Evidence
 
@@ -202,7 +205,7 @@ class EvidenceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = forms.Form(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            accept_suggestion(evidence, request.user)
+            evidence_accept_suggestion(evidence=evidence, user=request.user)
             messages.success(request, f"Evidence #{evidence.pk} now carries the suggested labels.")
             return back
         return self.render_form(
@@ -220,15 +223,6 @@ class EvidenceAdmin(admin.ModelAdmin):
         readable = queryset.filter(deprecated=False).exclude(suggested_stance="")
         accepted = 0
         for evidence in readable.select_related("claim"):
-            accept_suggestion(evidence, request.user)
+            evidence_accept_suggestion(evidence=evidence, user=request.user)
             accepted += 1
         messages.success(request, f"{accepted} piece(s) of evidence took the suggested labels.")
-
-
-def accept_suggestion(evidence: Evidence, user: Any) -> Evidence:
-    return evidence_relabel(
-        evidence=evidence,
-        user=user,
-        stance=evidence.suggested_stance,
-        certainty=evidence.suggested_certainty,
-    )
