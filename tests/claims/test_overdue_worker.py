@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -13,17 +12,9 @@ from claims.models import Claim
 from claims.services import claim_create
 from claims.tasks import flag_overdue_expectations
 from factcheck.celery import app
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_worker_flags_an_overdue_claim_sent_through_redis():
@@ -37,7 +28,7 @@ def test_a_worker_flags_an_overdue_claim_sent_through_redis():
     )
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         flag_overdue_expectations.delay()
-        assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).needs_review)
+        assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).needs_review, timeout=20.0)
     overdue.refresh_from_db()
     on_time.refresh_from_db()
     assert [r["code"] for r in overdue.review_reasons] == ["expected_by_passed"]

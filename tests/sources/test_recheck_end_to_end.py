@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
@@ -24,6 +23,7 @@ from sources import politeness, robots
 from sources.models import Health, Source, SourceSnapshot
 from sources.tasks import check_source, enqueue_due_sources
 from tests.sources.httpserver import Reply, Seen, TestServer
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -31,15 +31,6 @@ ARTICLE = (
     "<html><head><title>Tram line</title></head><body><article><h1>Tram line</h1>"
     "<p>{text}</p></article></body></html>"
 )
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 class Page:
