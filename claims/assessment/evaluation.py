@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from claims.assessment import CERTAINTIES, STANCES
+from claims.assessment import METHODS as ASSESS_METHODS
 from claims.assessment.fnc import (
     FncPair,
     FncSplit,
@@ -71,10 +72,7 @@ def predictor(method: str) -> Callable[[], Predict]:
 
 
 # Each method is built only when asked for, so a method's weights load only when measured.
-METHODS: dict[str, Callable[[], Predict]] = {
-    "rules": predictor("rules"),
-    "model": predictor("model"),
-}
+METHODS: dict[str, Callable[[], Predict]] = {name: predictor(name) for name in ASSESS_METHODS}
 
 
 def json_object(raw: str, where: str) -> dict[str, Any]:
