@@ -49,8 +49,8 @@ def configure(var_dir: str) -> None:
 
 def build_data() -> str:
     """One claim with 50 pieces of evidence and a history; 30 more published claims."""
-    from claims.evidence_services import evidence_add
-    from claims.services import claim_create, claim_set_verdict
+    from claims.services.claims import claim_create, claim_set_verdict
+    from claims.services.evidence import evidence_add
     from sources.services import publisher_create, source_get_or_create, source_set_schedule
 
     stances = ("supports", "refutes", "discusses", "unrelated")

@@ -8,17 +8,18 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from claims import matching_receivers, receivers
+        from claims import receivers
         from claims.permissions import ensure_editors_group
+        from claims.selectors import sources_cited_by_published_claims
+        from sources.selectors import register_public_sources
         from sources.signals import publisher_changed, source_changed
-        from sources.visibility import register_public_sources
 
         source_changed.connect(receivers.on_source_changed, dispatch_uid="claims.source_changed")
         source_changed.connect(
-            matching_receivers.on_source_snapshot, dispatch_uid="claims.matching.source_changed"
+            receivers.on_source_snapshot, dispatch_uid="claims.matching.source_changed"
         )
         publisher_changed.connect(
             receivers.on_publisher_changed, dispatch_uid="claims.publisher_changed"
         )
-        register_public_sources(receivers.sources_cited_by_published_claims)
+        register_public_sources(sources_cited_by_published_claims)
         post_migrate.connect(ensure_editors_group, sender=self, dispatch_uid="claims.editors_group")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from claims.firmness import EvidenceInput, assess
+from claims.firmness import EvidenceInput, firmness_of
 from claims.models import (
     Certainty,
     Claim,
@@ -223,7 +223,7 @@ def store_firmness(
         )
     now = timezone.now()
     for claim in claims:
-        result = assess(by_claim.get(claim.pk, []))
+        result = firmness_of(by_claim.get(claim.pk, []))
         claim.firmness_score, claim.firmness_level = result.score, result.level
         claim.firmness_explanation, claim.firmness_computed_at = result.explanation(), now
     fields = ["firmness_score", "firmness_level", "firmness_explanation", "firmness_computed_at"]

@@ -33,11 +33,11 @@ from claims.demo_data import (
     Step,
 )
 from claims.demo_sources import SOURCES
-from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim, Evidence
 from claims.permissions import ensure_editors_group
-from claims.services import SLUG_BASE_MAX, claim_create, claim_set_verdict
-from claims.suggestions import evidence_suggest_missing
+from claims.services.claims import claim_create, claim_set_verdict
+from claims.services.evidence import evidence_add, evidence_deprecate
+from claims.services.suggestions import evidence_suggest_missing
 from sources.models import PublisherDomain, Source
 from sources.services import (
     publisher_create,
@@ -52,7 +52,7 @@ DEMO_PASSWORD = "factcheck-demo"
 
 def demo_slug(spec: ClaimSpec) -> str:
     """The slug claim_create gives the claim's text when the slug is free."""
-    return slugify(" ".join(spec.text.split()))[:SLUG_BASE_MAX].rstrip("-") or "claim"
+    return slugify(" ".join(spec.text.split()))[: Claim.SLUG_BASE_MAX].rstrip("-") or "claim"
 
 
 def _load_publishers(created: Counter[str]) -> None:

@@ -186,7 +186,7 @@ def _level(counted: bool, backing: _Backing, refutation: float) -> str:
     return "rumoured"
 
 
-def assess(items: Iterable[EvidenceInput]) -> Firmness:
+def firmness_of(items: Iterable[EvidenceInput]) -> Firmness:
     evidence = sorted(items, key=lambda item: item.id)
     best = _strongest(evidence)
     reps = sorted(best.values(), key=lambda item: item.id)

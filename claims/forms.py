@@ -16,14 +16,10 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from claims.evidence_services import (
-    LABEL_FIELDS,
-    REASON_MAX,
-    EvidenceAlreadyLinked,
-    evidence_relabel,
-)
 from claims.models import NOTE_MAX, Certainty, Claim, Evidence, EvidenceKind, Stance, Verdict
-from claims.services import EDITABLE_FIELDS, ClaimVersionConflict, claim_create, claim_update
+from claims.services.changes import ClaimVersionConflict
+from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_update
+from claims.services.evidence import LABEL_FIELDS, EvidenceAlreadyLinked, evidence_relabel
 from sources.models import Source
 
 RELOAD_HINT = " Reload the page to see the other change, then make yours again."
@@ -228,7 +224,7 @@ class EvidenceRelabelForm(ServiceModelForm):
 
 class DeprecateForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX,
+        max_length=Evidence.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why this evidence no longer counts. It stays on the record with this reason.",
         error_messages={"required": "Say why this evidence no longer counts."},

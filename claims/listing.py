@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.db.models import Count, Max, QuerySet
 
-from claims.api.filters import Q_MAX, search_claims
 from claims.caching import Stamp, latest
 from claims.models import Claim, Level, Tag, Verdict
+from claims.selectors import SEARCH_MAX, claims_filter
 
 PAGE_SIZE = 20
 
@@ -18,14 +18,14 @@ class ClaimFilters(forms.Form):
     """The list's GET parameters. A value that is not one of the choices is an error that
     the reader is told about (400), never silently dropped."""
 
-    q = forms.CharField(required=False, max_length=Q_MAX, label="Search claims")
+    q = forms.CharField(required=False, max_length=SEARCH_MAX, label="Search claims")
     verdict = forms.ChoiceField(
         required=False, choices=[("", "Any verdict"), *Verdict.choices], label="Verdict"
     )
     level = forms.ChoiceField(
         required=False, choices=[("", "Any firmness"), *Level.choices], label="Firmness"
     )
-    tag = forms.SlugField(required=False, allow_unicode=True, max_length=60, label="Tag")
+    tag = forms.SlugField(required=False, allow_unicode=True, max_length=Tag.NAME_MAX, label="Tag")
 
     def active(self) -> bool:
         return any(self.cleaned_data.get(name) for name in ("q", "verdict", "level", "tag"))
@@ -46,13 +46,14 @@ class ClaimFilters(forms.Form):
 
 
 def filtered_claims(claims: QuerySet[Claim], filters: dict[str, Any]) -> QuerySet[Claim]:
-    if filters.get("verdict"):
-        claims = claims.filter(verdict=filters["verdict"])
-    if filters.get("level"):
-        claims = claims.filter(firmness_level=filters["level"])
-    if filters.get("tag"):
-        claims = claims.filter(tags__slug=filters["tag"].lower())
-    return search_claims(claims, filters.get("q") or "")
+    """The reader's choices, one value each, through the same filters as the API's list."""
+    return claims_filter(
+        claims,
+        verdicts=[filters["verdict"]] if filters.get("verdict") else [],
+        levels=[filters["level"]] if filters.get("level") else [],
+        tag=filters.get("tag") or "",
+        q=filters.get("q") or "",
+    )
 
 
 def list_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:

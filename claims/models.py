@@ -7,9 +7,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.permissions import sees_unpublished
 from sources.models import Source
 
-CLAIM_TEXT_MAX = 500
+# Editors' notes: a verdict's reasons, a claim's context, a quotation.
 NOTE_MAX = 5000
 
 
@@ -62,8 +63,10 @@ SETTLED_VERDICTS = (Verdict.CONFIRMED, Verdict.FALSE, Verdict.DENIED, Verdict.SU
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True, allow_unicode=True)
+    NAME_MAX = 60
+
+    name = models.CharField(max_length=NAME_MAX, unique=True)
+    slug = models.SlugField(max_length=NAME_MAX, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
@@ -77,9 +80,8 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         return self.filter(published=True)
 
     def visible_to(self, user: Any) -> ClaimQuerySet:
-        if user is not None and user.is_authenticated and user.has_perm("claims.view_claim"):
-            return self.all()
-        return self.published()
+        """The claims `user` may see: every one for the desk, the published ones for others."""
+        return self.all() if sees_unpublished(user) else self.published()
 
     def needing_review(self) -> ClaimQuerySet:
         return self.filter(needs_review=True)
@@ -95,11 +97,19 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 
 
 class Claim(models.Model):
-    text = models.CharField(max_length=CLAIM_TEXT_MAX, help_text="The statement, as one sentence.")
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    TEXT_MAX = 500
+    SLUG_MAX = 80
+    # A slug is cut at this length before a `-2`, `-3`… that makes it unique is added.
+    SLUG_BASE_MAX = 70
+    CLAIMANT_MAX = 200
+
+    text = models.CharField(max_length=TEXT_MAX, help_text="The statement, as one sentence.")
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, allow_unicode=True)
     context = models.TextField(blank=True, max_length=NOTE_MAX)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
-    claimant = models.CharField(max_length=200, blank=True, help_text="Who made the claim.")
+    claimant = models.CharField(
+        max_length=CLAIMANT_MAX, blank=True, help_text="Who made the claim."
+    )
     first_seen = models.DateField(null=True, blank=True)
     expected_by = models.DateField(
         null=True, blank=True, help_text="For forward-looking claims: when it should have happened."
@@ -179,6 +189,9 @@ class EvidenceQuerySet(models.QuerySet["Evidence"]):
 
 
 class Evidence(models.Model):
+    REASON_MAX = 500
+    METHOD_MAX = 20
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.DISCUSSES)
@@ -209,13 +222,13 @@ class Evidence(models.Model):
     suggestion_confidence = models.FloatField(null=True, blank=True)
     suggested_passage = models.TextField(blank=True)
     suggestion_cues = models.JSONField(default=list, blank=True)
-    suggestion_method = models.CharField(max_length=20, blank=True)
+    suggestion_method = models.CharField(max_length=METHOD_MAX, blank=True)
     suggestion_snapshot = models.PositiveIntegerField(
         null=True, blank=True, help_text="The number of the snapshot the suggestion read."
     )
     suggested_at = models.DateTimeField(null=True, blank=True)
     deprecated = models.BooleanField(default=False)
-    deprecated_reason = models.CharField(max_length=500, blank=True)
+    deprecated_reason = models.CharField(max_length=REASON_MAX, blank=True)
     deprecated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -235,6 +248,17 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
+
+    def quote_stands_in(self, text: str) -> bool:
+        """Whether the quoted words still stand in `text`, ignoring case, spacing and the
+        kind of quotation marks (a page that changes its typography has not changed its words)."""
+        return _folded(self.quote) in _folded(text)
+
+
+def _folded(value: str) -> str:
+    for curly, straight in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        value = value.replace(curly, straight)
+    return " ".join(value.lower().split())
 
 
 class LinkOfferStatus(models.TextChoices):
@@ -337,9 +361,14 @@ class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
             kind__in=[EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED, EventKind.LINK_OFFERED]
         )
 
+    def visible_to(self, user: Any) -> ClaimEventQuerySet:
+        return self.all() if sees_unpublished(user) else self.public()
+
 
 class ClaimEvent(models.Model):
     """Append-only: rows are added, never changed or removed."""
+
+    SUMMARY_MAX = 1000
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=EventKind.choices)
@@ -347,7 +376,7 @@ class ClaimEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    summary = models.CharField(max_length=1000)
+    summary = models.CharField(max_length=SUMMARY_MAX)
     data = models.JSONField(default=dict, blank=True)
 
     objects = ClaimEventQuerySet.as_manager()

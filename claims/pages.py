@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from claims.api.views import VIEW_ALL
 from claims.caching import respond
 from claims.listing import (
     PAGE_SIZE,
@@ -26,15 +24,7 @@ from claims.listing import (
 )
 from claims.models import Claim, Level, Tag, Verdict
 from claims.page_context import claim_page_context, claim_stamp, page_claims, prefetch_page
-from factcheck.api import is_desk
-
-
-def is_editor(request: HttpRequest) -> bool:
-    return is_desk(request, VIEW_ALL)
-
-
-def visible_claims(editor: bool) -> QuerySet[Claim]:
-    return Claim.objects.all() if editor else Claim.objects.published()
+from claims.permissions import sees_unpublished
 
 
 @require_safe
@@ -51,11 +41,9 @@ def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
     filters = ClaimFilters(request.GET)
     if not filters.is_valid():
         return render(request, "claims/bad_request.html", {"form": filters}, status=400)
-    editor = is_editor(request)
-    claims = visible_claims(editor)
-    if tag is not None:
-        claims = claims.filter(tags=tag)
-    claims = filtered_claims(claims, filters.cleaned_data)
+    editor = sees_unpublished(request.user)
+    visible = Claim.objects.visible_to(request.user)
+    claims = filtered_claims(visible.filter(tags=tag) if tag else visible, filters.cleaned_data)
 
     def build() -> HttpResponse:
         page = Paginator(list_rows(claims), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,7 +51,7 @@ def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
             "page": page,
             "filters": filters,
             "tag": tag,
-            "tags": tag_choices(visible_claims(editor)),
+            "tags": tag_choices(Claim.objects.visible_to(request.user)),
             "verdicts": Verdict.choices,
             "levels": Level.choices,
             "editor": editor,
@@ -83,8 +71,8 @@ def canonical(request: HttpRequest, page: int) -> str:
 
 @require_safe
 def claim_page(request: HttpRequest, slug: str) -> HttpResponse:
-    editor = is_editor(request)
-    claim = page_claims(visible_claims(editor)).filter(slug=slug).first()
+    editor = sees_unpublished(request.user)
+    claim = page_claims(Claim.objects.visible_to(request.user)).filter(slug=slug).first()
     if claim is None:
         raise Http404("No published claim here.")
 

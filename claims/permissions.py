@@ -7,7 +7,11 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from factcheck.users import has_perm
+
 EDITORS_GROUP = "editors"
+# Seeing a claim that is not published: the API, the public pages and the changes feed ask.
+SEE_UNPUBLISHED = "claims.view_claim"
 
 # app label → model → actions; "delete" is deliberately absent except for domain aliases.
 EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -46,7 +50,7 @@ def ensure_editors_group(**kwargs: Any) -> Group:
     return group
 
 
-def is_editor(user: Any) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=EDITORS_GROUP).exists()
+def sees_unpublished(user: Any) -> bool:
+    """The one rule of who sees unpublished claims, their events and the desk's feed: the
+    editors (and anyone else an administrator gave the view permission)."""
+    return has_perm(user, SEE_UNPUBLISHED)

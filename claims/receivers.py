@@ -1,18 +1,26 @@
-"""How claims react to what happens to sources and publishers (sources never imports claims)."""
+"""How claims react to what happens to sources and publishers.
+
+`sources` never imports `claims`: it sends `sources.signals.source_changed` and
+`publisher_changed`, and ClaimsConfig.ready() connects the receivers here, the only ones.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import transaction
+from django.db.models import Q
 
-from claims.events import claim_event_add, claim_flag_for_review
-from claims.evidence_services import quote_in_text
 from claims.models import Claim, EventKind, Evidence
-from claims.scoring import claim_recompute_firmness
-from claims.suggestions import source_reassess
+from claims.services.link_offers import source_offer_links
+from claims.services.scoring import claim_recompute_firmness
+from claims.services.suggestions import source_reassess
+from claims.services.timeline import claim_event_add, claim_flag_for_review
 from sources.models import Publisher, Source, SourceSnapshot
 from sources.services import SourceChange
+
+logger = logging.getLogger(__name__)
 
 EVENT_FOR_CHANGE = {
     SourceChange.SNAPSHOT: EventKind.SOURCE_CHANGED,
@@ -82,9 +90,7 @@ def _tell_claim(
         lost = [
             link.quote
             for link in links
-            if link.claim_id == claim.pk
-            and link.quote
-            and not quote_in_text(link.quote, snapshot.text)
+            if link.claim_id == claim.pk and link.quote and not link.quote_stands_in(snapshot.text)
         ]
     if lost:
         message += " The quoted words are no longer in its text: " + " / ".join(
@@ -114,9 +120,23 @@ def on_publisher_changed(
         claim_recompute_firmness(claim=claim)
 
 
-def sources_cited_by_published_claims(sources: QuerySet[Source]) -> QuerySet[Source]:
-    """The public sees a source once a published claim cites it."""
-    cited = Evidence.objects.filter(claim__published=True).filter(
-        Q(source=OuterRef("pk")) | Q(derived_from=OuterRef("pk"))
-    )
-    return sources.filter(Exists(cited))
+def on_source_snapshot(
+    sender: Any,
+    *,
+    source: Source,
+    change: str,
+    snapshot: SourceSnapshot | None = None,
+    **kwargs: Any,
+) -> None:
+    """Offer a source's new version to the claims it strongly matches."""
+    if change != SourceChange.SNAPSHOT or snapshot is None:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the snapshot intact
+            source_offer_links(source=source, snapshot=snapshot)
+    except Exception:
+        # Offers are a convenience for editors; the version the fetch just read is the
+        # record, and must not be lost because matching failed (say, a missing `.[ml]`).
+        logger.exception(
+            "could not offer source %s (version %s) to claims", source.pk, snapshot.number
+        )

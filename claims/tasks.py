@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from claims.services import claims_flag_overdue
+from claims.services.claims import claims_flag_overdue
 
 logger = logging.getLogger(__name__)
 

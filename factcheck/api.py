@@ -18,6 +18,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from factcheck.users import has_perm
+
 logger = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds; larger ones overflow SQLite
@@ -34,14 +36,8 @@ class EditorsWrite(BasePermission):
         method = (request.method or "").lower()
         if method not in view.http_method_names or not hasattr(view, method):
             return True  # the view answers 405 for a method it does not offer, to anyone
-        needed = getattr(view, "write_permission", None)
-        user = request.user
-        return bool(needed and user and user.is_authenticated and user.has_perm(needed))
-
-
-def is_desk(request: Request | HttpRequest, perm: str) -> bool:
-    user = request.user
-    return bool(user and user.is_authenticated and user.has_perm(perm))
+        needed: str | None = getattr(view, "write_permission", None)
+        return needed is not None and has_perm(request.user, needed)
 
 
 class StrictCursorPagination(CursorPagination):

@@ -44,14 +44,13 @@ from sources.archive import ArchivedCopy, archive_lookup
 from sources.extraction import Extracted, extract
 from sources.fetching import FetchResult, Outcome
 from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
-from sources.scheduling import Verdict, plan_next_check
+from sources.scheduling import CheckResult, plan_next_check
 from sources.services import SnapshotTextInvalid, SourceChange, source_add_snapshot
 from sources.signals import source_changed
 
 logger = logging.getLogger(__name__)
 
 SKIPPED = "skipped"
-URL_MAX = 2000
 STATE_FIELDS = [
     "health",
     "last_checked_at",
@@ -184,12 +183,12 @@ def _record(source_id: int, seen: _Observed) -> CheckReport:
     source.last_checked_at, source.http_status = seen.now, seen.result.status
     snapshot = None
     if seen.result.ok or outcome is Outcome.NOT_MODIFIED:
-        changes, verdict, snapshot = _record_success(source, seen)
+        changes, check_result, snapshot = _record_success(source, seen)
     else:
-        changes, verdict = _record_trouble(source, seen)
+        changes, check_result = _record_trouble(source, seen)
     retry_after = None if seen.result.ok else seen.result.retry_after
     source.check_interval, source.next_check_at = plan_next_check(
-        source, verdict=verdict, now=seen.now, retry_after=retry_after
+        source, result=check_result, now=seen.now, retry_after=retry_after
     )
     source.save(update_fields=STATE_FIELDS)
     for change, detail in changes:
@@ -223,7 +222,7 @@ def _report(
 
 def _defer(source: Source, seen: _Observed) -> CheckReport:
     _, source.next_check_at = plan_next_check(
-        source, verdict=Verdict.DEFERRED, now=seen.now, retry_after=seen.result.retry_after
+        source, result=CheckResult.DEFERRED, now=seen.now, retry_after=seen.result.retry_after
     )
     source.save(update_fields=["next_check_at", "updated_at"])
     return _report(source, Outcome.DEFERRED, detail=seen.result.error)
@@ -237,7 +236,7 @@ Changes = list[tuple[str, str]]  # (a SourceChange, the detail for the claims)
 
 def _record_success(
     source: Source, seen: _Observed
-) -> tuple[Changes, Verdict, SourceSnapshot | None]:
+) -> tuple[Changes, CheckResult, SourceSnapshot | None]:
     changes: Changes = [(SourceChange.ALIVE, "")] if source.is_dead else []
     first_read = source.last_ok_at is None
     previous = source.health
@@ -249,8 +248,10 @@ def _record_success(
         changes.append((SourceChange.MOVED, ""))
     new_version = snapshot is not None and snapshot.number > 1
     source.health = _health_after_success(previous, source, moved=moved, new_version=new_version)
-    verdict = Verdict.CHANGED if (new_version or moved or first_read) else Verdict.UNCHANGED
-    return changes, verdict, snapshot
+    check_result = (
+        CheckResult.CHANGED if (new_version or moved or first_read) else CheckResult.UNCHANGED
+    )
+    return changes, check_result, snapshot
 
 
 def _health_after_success(previous: str, source: Source, *, moved: bool, new_version: bool) -> str:
@@ -275,7 +276,10 @@ def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
         return None
     _take_metadata(source, page)
     # Validators only with text kept: a 304 must never stand for text we do not have.
-    source.etag, source.last_modified = result.etag[:300], result.last_modified[:100]
+    source.etag, source.last_modified = (
+        result.etag[: Source.ETAG_MAX],
+        result.last_modified[: Source.LAST_MODIFIED_MAX],
+    )
     try:
         snapshot = source_add_snapshot(
             source=source,
@@ -285,7 +289,7 @@ def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
             http_status=result.status,
         )
     except SnapshotTextInvalid as exc:
-        source.last_error = str(exc)[:500]
+        source.last_error = str(exc)[: Source.ERROR_MAX]
         return None
     if snapshot is not None:  # as source_add_snapshot saved them on its own copy
         source.content_hash = snapshot.content_hash
@@ -295,18 +299,18 @@ def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
 
 def _take_metadata(source: Source, page: Extracted) -> None:
     """What the page says of itself; a value the page stops giving is kept, not erased."""
-    source.title = source.title or page.title[:500]
-    source.author = page.author[:300] or source.author
+    source.title = source.title or page.title[: Source.TITLE_MAX]
+    source.author = page.author[: Source.AUTHOR_MAX] or source.author
     source.published_at = page.published_at or source.published_at
     source.modified_at = page.modified_at or source.modified_at
-    source.language = page.language[:16] or source.language
+    source.language = page.language[: Source.LANGUAGE_MAX] or source.language
 
 
 def _note_move(source: Source, result: FetchResult) -> bool:
     """Record where the page moved to; True when that is news. A page that answers at its
     own address again is no longer moved."""
     target = result.moved_to if result.outcome is Outcome.MOVED else ""
-    if target and (len(target) > URL_MAX or is_trivial_move(source.url, target)):
+    if target and (len(target) > Source.URL_MAX or is_trivial_move(source.url, target)):
         target = ""
     if target == source.moved_to:
         return False
@@ -331,46 +335,46 @@ def is_trivial_move(old: str, new: str) -> bool:
 # --- The page could not be read ---------------------------------------------------------
 
 
-def _record_trouble(source: Source, seen: _Observed) -> tuple[Changes, Verdict]:
+def _record_trouble(source: Source, seen: _Observed) -> tuple[Changes, CheckResult]:
     result = seen.result
     source.consecutive_errors += 1
-    source.last_error = result.error[:500]
+    source.last_error = result.error[: Source.ERROR_MAX]
     was_dead = source.is_dead
     if result.outcome is Outcome.GONE:
-        changes, verdict = _record_failure(source, seen)
+        changes, check_result = _record_failure(source, seen)
     elif was_dead:
-        changes, verdict = [], Verdict.DEAD  # dead stays dead until the page answers
+        changes, check_result = [], CheckResult.DEAD  # dead stays dead until the page answers
     else:
         source.health = Health.BLOCKED if result.outcome is Outcome.BLOCKED else Health.ERROR
-        changes, verdict = [], Verdict.ERROR
+        changes, check_result = [], CheckResult.ERROR
     threshold = source.alert_after_errors or settings.FACTCHECK_ALERT_AFTER_ERRORS
     if source.consecutive_errors == threshold and not source.is_dead:
         changes.append((SourceChange.FAILING, source.last_error))
-    return changes, verdict
+    return changes, check_result
 
 
-def _record_failure(source: Source, seen: _Observed) -> tuple[Changes, Verdict]:
+def _record_failure(source: Source, seen: _Observed) -> tuple[Changes, CheckResult]:
     """A failure of the dead kind: count it, and declare death when the rule is met."""
     if source.consecutive_failures == 0 or source.first_failure_at is None:
         source.first_failure_at = seen.now
     source.consecutive_failures += 1
     if source.is_dead:
         if _take_archive(source, seen.archive):  # found on a later check: worth telling
-            return [(SourceChange.DEAD, "An archived copy has been found.")], Verdict.DEAD
-        return [], Verdict.DEAD
+            return [(SourceChange.DEAD, "An archived copy has been found.")], CheckResult.DEAD
+        return [], CheckResult.DEAD
     failures, first = source.consecutive_failures, source.first_failure_at
     if not is_dead_by_rule(failures=failures, first_failure_at=first, now=seen.now):
         source.health = Health.ERROR
-        return [], Verdict.FAILURE
+        return [], CheckResult.FAILURE
     source.health = Health.DEAD
     _take_archive(source, seen.archive)
     since = f"{source.first_failure_at:%Y-%m-%d %H:%M} UTC"
     detail = f"{source.consecutive_failures} failures since {since}; the last: {source.last_error}"
-    return [(SourceChange.DEAD, detail)], Verdict.DEAD
+    return [(SourceChange.DEAD, detail)], CheckResult.DEAD
 
 
 def _take_archive(source: Source, copy: ArchivedCopy | None) -> bool:
-    if copy is None or source.archive_url or len(copy.url) > URL_MAX:
+    if copy is None or source.archive_url or len(copy.url) > Source.URL_MAX:
         return False
     source.archive_url = copy.url
     return True
@@ -385,6 +389,6 @@ def source_record_check_error(*, source_id: int, error: str, now: datetime | Non
     source = Source.objects.select_for_update().filter(pk=source_id).first()
     if source is None:
         return
-    source.last_error = error[:500]
-    _, source.next_check_at = plan_next_check(source, verdict=Verdict.ERROR, now=now)
+    source.last_error = error[: Source.ERROR_MAX]
+    _, source.next_check_at = plan_next_check(source, result=CheckResult.ERROR, now=now)
     source.save(update_fields=["last_error", "next_check_at", "updated_at"])

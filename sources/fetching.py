@@ -287,7 +287,7 @@ def _prepare(
 ) -> FetchResult | tuple[str, float]:
     """Pin the checked addresses and consult robots.txt; the host and its interval."""
     try:
-        verdict = netguard.check_url(url)
+        checked = netguard.check_url(url)
     except netguard.RefusedAddress as exc:
         return _failure(url, Outcome.BLOCKED, "refused_address", str(exc))
     except netguard.RefusedURL as exc:
@@ -295,7 +295,7 @@ def _prepare(
     except netguard.Unresolvable as exc:
         return _failure(url, Outcome.GONE, "dns", str(exc))
     try:  # pin under the name exactly as httpcore will hand it to the backend
-        backend.pin(httpx.URL(url).raw_host.decode("ascii"), verdict.addresses)
+        backend.pin(httpx.URL(url).raw_host.decode("ascii"), checked.addresses)
     except httpx.InvalidURL as exc:
         return _failure(url, Outcome.BLOCKED, "refused_url", f"Not a valid URL: {exc}.")
     interval = float(settings.FACTCHECK_HOST_MIN_INTERVAL)
@@ -309,7 +309,7 @@ def _prepare(
             outcome = Outcome.DEFERRED if answer.retry_after else Outcome.ERROR
             return _failure(url, outcome, "robots_unavailable", answer.detail, answer.retry_after)
         interval = max(interval, answer.crawl_delay or 0.0)
-    return verdict.host, interval
+    return checked.host, interval
 
 
 def _failure(

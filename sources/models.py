@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sources.addresses import MAX_URL_LENGTH
+
 
 def default_reliability() -> float:
     return float(settings.FACTCHECK_DEFAULT_RELIABILITY)
@@ -23,7 +25,10 @@ class PublisherKind(models.TextChoices):
 
 
 class Publisher(models.Model):
-    name = models.CharField(max_length=200)
+    NAME_MAX = 200
+    NOTES_MAX = 5000
+
+    name = models.CharField(max_length=NAME_MAX)
     kind = models.CharField(
         max_length=20, choices=PublisherKind.choices, default=PublisherKind.NEWS
     )
@@ -32,7 +37,7 @@ class Publisher(models.Model):
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text="0 to 1, set by editors: how far this publisher's own word is trusted.",
     )
-    notes = models.TextField(blank=True, max_length=5000)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,8 +55,10 @@ class Publisher(models.Model):
 
 
 class PublisherDomain(models.Model):
+    DOMAIN_MAX = 253  # the longest name the DNS allows
+
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="domains")
-    domain = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=DOMAIN_MAX, unique=True)
 
     class Meta:
         ordering = ["domain"]
@@ -80,23 +87,31 @@ class SourceQuerySet(models.QuerySet["Source"]):
 
 
 class Source(models.Model):
-    url = models.URLField(max_length=2000, unique=True)
+    URL_MAX = MAX_URL_LENGTH
+    TITLE_MAX = 500
+    AUTHOR_MAX = 300
+    LANGUAGE_MAX = 16
+    ETAG_MAX = 300
+    LAST_MODIFIED_MAX = 100
+    ERROR_MAX = 500
+
+    url = models.URLField(max_length=URL_MAX, unique=True)
     publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="sources")
-    title = models.CharField(max_length=500, blank=True)
-    author = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
+    author = models.CharField(max_length=AUTHOR_MAX, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     modified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the publisher says it last updated the text."
     )
-    language = models.CharField(max_length=16, blank=True)
+    language = models.CharField(max_length=LANGUAGE_MAX, blank=True)
 
     # Fetch state, kept by the recheck workers.
     health = models.CharField(max_length=12, choices=Health.choices, default=Health.UNCHECKED)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    etag = models.CharField(max_length=300, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
+    etag = models.CharField(max_length=ETAG_MAX, blank=True)
+    last_modified = models.CharField(max_length=LAST_MODIFIED_MAX, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     last_ok_at = models.DateTimeField(
         null=True, blank=True, help_text="The last check that read the page (or got a 304)."
@@ -117,9 +132,9 @@ class Source(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Tell the claims after this many errors in a row; empty: the desk's default.",
     )
-    last_error = models.CharField(max_length=500, blank=True)
-    moved_to = models.URLField(max_length=2000, blank=True)
-    archive_url = models.URLField(max_length=2000, blank=True)
+    last_error = models.CharField(max_length=ERROR_MAX, blank=True)
+    moved_to = models.URLField(max_length=URL_MAX, blank=True)
+    archive_url = models.URLField(max_length=URL_MAX, blank=True)
     check_interval = models.PositiveIntegerField(
         default=3600,
         help_text="Seconds until the next check; adapts to how often the page changes.",
@@ -171,18 +186,20 @@ class SnapshotMethod(models.TextChoices):
 
 
 class SourceSnapshot(models.Model):
+    NOTE_MAX = 500
+
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
     number = models.PositiveIntegerField(help_text="1 for the first version, then 2, 3, …")
     taken_at = models.DateTimeField(default=timezone.now)
     method = models.CharField(max_length=10, choices=SnapshotMethod.choices)
     content_hash = models.CharField(max_length=64)
-    title = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=Source.TITLE_MAX, blank=True)
     text = models.TextField()
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["source", "number"]

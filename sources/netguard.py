@@ -50,7 +50,7 @@ class Unresolvable(OSError):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CheckedURL:
     """A URL that passed the check, with the addresses the connection must use."""
 
     url: str
@@ -184,12 +184,12 @@ def _refuse_if_any(host: str, addresses: Sequence[IPAddress]) -> None:
     )
 
 
-def check_url(url: str) -> Verdict:
+def check_url(url: str) -> CheckedURL:
     """Resolve the URL's host and pass it only if every address is public (or allowed)."""
     scheme, host, port = split_url(url)
     addresses = resolve(host, port)
     _refuse_if_any(host, addresses)
-    return Verdict(url=url, scheme=scheme, host=host, port=port, addresses=tuple(addresses))
+    return CheckedURL(url=url, scheme=scheme, host=host, port=port, addresses=tuple(addresses))
 
 
 def validate_fetchable(url: str) -> None:

@@ -6,11 +6,11 @@ FACTCHECK_RECHECK_MAX_INTERVAL, and falls back to the minimum after a change. Ev
 check is jittered, so that sources added together do not stay in step for ever. An editor's
 pinned interval overrides all of this, except a server's Retry-After.
 
-The beat task claims due sources by pushing their `next_check_at` forward by a lease
-(FACTCHECK_RECHECK_LEASE): a second claimer, in the same run or the next, cannot take them,
-and a check that was lost (a worker killed, a message dropped) is claimed again when the
-lease runs out. The lease doubles as a token: `check_source` drops a message whose lease
-is no longer the source's `next_check_at` (a duplicate, or one overtaken by another check).
+The beat task leases due sources by pushing their `next_check_at` forward by
+FACTCHECK_RECHECK_LEASE: a second run, the same minute or the next, cannot take them, and a
+check that was lost (a worker killed, a message dropped) is due again when the lease runs
+out. The lease doubles as a token: `check_source` drops a message whose lease is no longer
+the source's `next_check_at` (a duplicate, or one overtaken by another check).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from sources.models import Source
 DEFAULT_DEFERRAL = 60.0  # seconds, when a busy host gave no Retry-After
 
 
-class Verdict(StrEnum):
+class CheckResult(StrEnum):
     """What a check came to, as far as the schedule is concerned."""
 
     CHANGED = "changed"  # a new version was kept
@@ -42,7 +42,7 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True)
-class DueClaim:
+class DueLease:
     source_ids: list[int]
     lease: datetime
 
@@ -87,23 +87,23 @@ def failure_delay(source: Source, now: datetime) -> float:
 
 
 def plan_next_check(
-    source: Source, *, verdict: Verdict, now: datetime, retry_after: float | None = None
+    source: Source, *, result: CheckResult, now: datetime, retry_after: float | None = None
 ) -> tuple[int, datetime]:
     """(the adaptive interval to keep, when to check next) after a check; `source` already
     carries the check's counters."""
     interval, upward_only = source.check_interval, False
-    if verdict in (Verdict.CHANGED, Verdict.UNCHANGED):
-        interval = adaptive_interval(source, changed=verdict == Verdict.CHANGED)
+    if result in (CheckResult.CHANGED, CheckResult.UNCHANGED):
+        interval = adaptive_interval(source, changed=result == CheckResult.CHANGED)
         delay = float(interval)
-    elif verdict == Verdict.ERROR:
+    elif result == CheckResult.ERROR:
         delay = error_delay(source)
-    elif verdict == Verdict.FAILURE:
+    elif result == CheckResult.FAILURE:
         delay, upward_only = failure_delay(source, now), True
-    elif verdict == Verdict.DEAD:
+    elif result == CheckResult.DEAD:
         delay = float(settings.FACTCHECK_RECHECK_MAX_INTERVAL)
     else:
         delay = DEFAULT_DEFERRAL
-    if source.pinned_interval and verdict != Verdict.DEFERRED:
+    if source.pinned_interval and result != CheckResult.DEFERRED:
         delay = float(source.pinned_interval)
     seconds = jittered(delay, upward_only=upward_only)
     if retry_after is not None:  # the server's word beats our schedule and the pin
@@ -111,22 +111,22 @@ def plan_next_check(
     return interval, now + timedelta(seconds=seconds)
 
 
-def sources_claim_due(*, limit: int, now: datetime | None = None) -> DueClaim:
-    """Take up to `limit` due sources, oldest due first, for checking; no other claimer gets
+def sources_lease_due(*, limit: int, now: datetime | None = None) -> DueLease:
+    """Lease up to `limit` due sources, oldest due first, for checking; no other run gets
     them until the lease runs out."""
     now = now or timezone.now()
     lease = now + timedelta(seconds=settings.FACTCHECK_RECHECK_LEASE)
     due = Source.objects.due(now).order_by("next_check_at", "pk")
     if connection.vendor == "postgresql":
-        ids = _claim_skip_locked(due, limit, lease)
+        ids = _lease_skip_locked(due, limit, lease)
     else:
-        ids = _claim_conditionally(list(due.values_list("pk", "next_check_at")[:limit]), lease)
-    return DueClaim(source_ids=ids, lease=lease)
+        ids = _lease_conditionally(list(due.values_list("pk", "next_check_at")[:limit]), lease)
+    return DueLease(source_ids=ids, lease=lease)
 
 
 @transaction.atomic
-def _claim_skip_locked(due: QuerySet[Source], limit: int, lease: datetime) -> list[int]:
-    # Rows another claimer holds are skipped, not waited for: two beat runs (or two
+def _lease_skip_locked(due: QuerySet[Source], limit: int, lease: datetime) -> list[int]:
+    # Rows another run holds are skipped, not waited for: two beat runs (or two
     # `recheck --all-due`) never block each other and never take the same source.
     ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
     Source.objects.filter(pk__in=ids).update(next_check_at=lease)
@@ -134,29 +134,16 @@ def _claim_skip_locked(due: QuerySet[Source], limit: int, lease: datetime) -> li
 
 
 @transaction.atomic
-def _claim_conditionally(
+def _lease_conditionally(
     candidates: list[tuple[int, datetime | None]], lease: datetime
 ) -> list[int]:
     # Without SKIP LOCKED: take each row only if it is still as we read it; a row that
-    # another claimer took in between updates nothing, and is not ours.
-    claimed = []
+    # another run took in between updates nothing, and is not ours.
+    leased = []
     for pk, due_at in candidates:
         taken = Source.objects.filter(pk=pk, next_check_at=due_at, paused=False).update(
             next_check_at=lease
         )
         if taken:
-            claimed.append(pk)
-    return claimed
-
-
-def source_queue_check(*, source: Source, force: bool = False) -> None:
-    """Check `source` as soon as a worker is free, once the current transaction commits
-    (a worker must not look for a row that is not committed yet).
-
-    `robust`: a broker that cannot be reached must not turn the caller's committed work into
-    an error; the beat task claims the source when it is due anyway.
-    """
-    from sources.tasks import check_source  # tasks import this module
-
-    source_id = source.pk
-    transaction.on_commit(lambda: check_source.delay(source_id, force=force), robust=True)
+            leased.append(pk)
+    return leased

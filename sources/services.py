@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from factcheck.users import signed_in
 from sources.addresses import InvalidSourceURL, domain_of, normalise_url, parent_domains
 from sources.models import (
     Health,
@@ -132,15 +133,15 @@ def source_add_snapshot(
         number=(latest.number + 1) if latest else 1,
         method=method,
         content_hash=digest,
-        title=title[:500],
+        title=title[: Source.TITLE_MAX],
         text=text,
         http_status=http_status,
-        added_by=user if user is not None and user.is_authenticated else None,
-        note=note[:500],
+        added_by=signed_in(user),
+        note=note[: SourceSnapshot.NOTE_MAX],
     )
     source.content_hash = digest
     if title and not source.title:
-        source.title = title[:500]
+        source.title = title[: Source.TITLE_MAX]
     if latest is not None and method == SnapshotMethod.FETCHED:
         # A fetched later version is news to editors. Text typed in by an editor has been
         # seen, and says nothing about whether the page is alive, so health stays as it was.

@@ -3,7 +3,7 @@
 `check_source` runs on the `fetch` queue (CELERY_TASK_ROUTES) and `enqueue_due_sources`,
 run by beat every minute (factcheck/celery.py), on the default queue. Both are safe to
 run twice: a check whose lease is no longer the source's is dropped, a check overlapping
-another records nothing (sources.checking), and claiming twice claims nothing new.
+another records nothing (sources.checking), and leasing twice leases nothing new.
 
 What the page does (5xx, timeouts, 404) is a result, recorded and rescheduled by the
 service, not a reason to retry. Retries are for our own infrastructure failing under the
@@ -23,12 +23,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils.dateparse import parse_datetime
 
 from sources.checking import source_check, source_record_check_error
 from sources.models import Source
-from sources.scheduling import sources_claim_due
+from sources.scheduling import sources_lease_due
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def skip_reason(source: Source, *, lease: str | None, force: bool) -> str:
     time_limit=settings.FACTCHECK_CHECK_TIME_LIMIT,
 )
 def check_source(self: Any, source_id: int, lease: str | None = None, force: bool = False) -> str:
-    """Check one source. `lease` comes from the beat's claim; `force` checks a paused one."""
+    """Check one source. `lease` comes from the beat's lease; `force` checks a paused one."""
     source = Source.objects.filter(pk=source_id).first()
     if source is None:
         return "missing"
@@ -100,11 +100,22 @@ def _record_give_up(source_id: int, why: str) -> None:
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
 def enqueue_due_sources() -> int:
-    """Every minute: claim a batch of due sources and queue a check for each."""
-    claim = sources_claim_due(limit=settings.FACTCHECK_RECHECK_BATCH)
-    lease = claim.lease.isoformat()
-    for source_id in claim.source_ids:
+    """Every minute: lease a batch of due sources and queue a check for each."""
+    due = sources_lease_due(limit=settings.FACTCHECK_RECHECK_BATCH)
+    lease = due.lease.isoformat()
+    for source_id in due.source_ids:
         check_source.delay(source_id, lease=lease)
-    if claim.source_ids:
-        logger.info("queued checks of %d due sources", len(claim.source_ids))
-    return len(claim.source_ids)
+    if due.source_ids:
+        logger.info("queued checks of %d due sources", len(due.source_ids))
+    return len(due.source_ids)
+
+
+def source_queue_check(*, source: Source, force: bool = False) -> None:
+    """Check `source` as soon as a worker is free, once the current transaction commits
+    (a worker must not look for a row that is not committed yet).
+
+    `robust`: a broker that cannot be reached must not turn the caller's committed work into
+    an error; the beat task leases the source when it is due anyway.
+    """
+    source_id = source.pk
+    transaction.on_commit(lambda: check_source.delay(source_id, force=force), robust=True)

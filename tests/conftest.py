@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from claims.matching.embedding import missing_packages
-from claims.matching_services import claim_index_forget
+from claims.services.matching import claim_index_forget
 from tests.factories import EditorFactory
 
 REQUIRE_SERVICES = os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1"

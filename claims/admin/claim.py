@@ -17,7 +17,7 @@ from claims.admin.desk_views import ClaimDeskViews
 from claims.admin.link_offers import open_offers_panel
 from claims.forms import ClaimAdminForm
 from claims.models import Claim
-from claims.services import claim_clear_review
+from claims.services.claims import claim_clear_review
 from sources.models import Publisher
 
 MAX_ID = 2**63 - 1

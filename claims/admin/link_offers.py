@@ -1,5 +1,5 @@
 """Sources offered as evidence of claims they strongly match: the desk accepts or dismisses
-them here, through claims.matching_services; offers are made by the service, never here."""
+them here, through claims.services.link_offers; offers are made by the service, never here."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from claims.admin.display import admin_link, table, when
-from claims.matching_services import LinkOfferDecided, link_offer_accept, link_offer_dismiss
 from claims.models import Claim, LinkOffer, LinkOfferStatus
+from claims.services.link_offers import LinkOfferDecided, link_offer_accept, link_offer_dismiss
 
 PASSAGE_SHOWN = 160
 

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from claims.api.serializers import ClaimEventSerializer
 from claims.models import ClaimEvent
-from factcheck.api import MAX_PAGE_SIZE, is_desk
+from factcheck.api import MAX_PAGE_SIZE
 
 SETTLE = datetime.timedelta(seconds=3)
 DEFAULT_LIMIT = 100
@@ -96,9 +96,9 @@ class ChangesView(APIView):
         return Response(body)
 
     def events(self, request: Request) -> QuerySet[ClaimEvent]:
-        settled = ClaimEvent.objects.filter(at__lte=timezone.now() - SETTLE)
-        if not is_desk(request, "claims.view_claim"):
-            settled = settled.public()
+        settled = ClaimEvent.objects.visible_to(request.user).filter(
+            at__lte=timezone.now() - SETTLE
+        )
         return settled.select_related("claim", "actor").order_by("id")
 
     def limit(self, request: Request) -> int:

@@ -6,34 +6,13 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
-from claims.models import Claim, Evidence, Level, Verdict
+from claims.models import Claim, Level, Tag, Verdict
+from claims.selectors import SEARCH_MAX, claims_filter
 from factcheck.api import MAX_ID, as_utc
-
-Q_MAX = 200
-
-
-def search_claims(queryset: QuerySet[Claim], words: str) -> QuerySet[Claim]:
-    """Full-text search on text and context: PostgreSQL's when there, words otherwise."""
-    words = words.strip()
-    if not words:
-        return queryset
-    if connection.vendor == "postgresql":
-        vector = SearchVector("text", weight="A", config="english") + SearchVector(
-            "context", weight="B", config="english"
-        )
-        return queryset.annotate(search=vector).filter(
-            search=SearchQuery(words, search_type="websearch", config="english")
-        )
-    condition = Q()
-    for word in words.split():
-        condition &= Q(text__icontains=word) | Q(context__icontains=word)
-    return queryset.filter(condition)
 
 
 class StrictBooleanField(forms.Field):
@@ -79,11 +58,16 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 
 class ClaimFilter(filters.FilterSet):
+    """The declarations validate the query and document it; the filtering itself is
+    claims.selectors.claims_filter, which the public list uses too."""
+
     status = filters.MultipleChoiceFilter(field_name="verdict", choices=Verdict.choices)
     level = filters.MultipleChoiceFilter(field_name="firmness_level", choices=Level.choices)
-    tag = filters.CharFilter(method="filter_tag", max_length=60)
+    tag = filters.CharFilter(field_name="tags__slug", max_length=Tag.NAME_MAX)
     needs_review = StrictBooleanFilter()
-    publisher = filters.NumberFilter(method="filter_publisher", min_value=1, max_value=MAX_ID)
+    publisher = filters.NumberFilter(
+        field_name="evidence__source__publisher", min_value=1, max_value=MAX_ID
+    )
     updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     min_score = filters.NumberFilter(
         field_name="firmness_score", lookup_expr="gte", min_value=0, max_value=100
@@ -91,18 +75,27 @@ class ClaimFilter(filters.FilterSet):
     max_score = filters.NumberFilter(
         field_name="firmness_score", lookup_expr="lte", min_value=0, max_value=100
     )
-    q = filters.CharFilter(method="filter_q", max_length=Q_MAX, help_text="Full-text search")
+    q = filters.CharFilter(field_name="text", max_length=SEARCH_MAX, help_text="Full-text search")
 
     class Meta:
         model = Claim
         fields: list[str] = []
 
-    def filter_tag(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
-        return queryset.filter(tags__slug=value.strip().lower())
+    def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        data = self.form.cleaned_data
+        return claims_filter(
+            queryset,
+            verdicts=data.get("status") or (),
+            levels=data.get("level") or (),
+            tag=data.get("tag") or "",
+            q=data.get("q") or "",
+            needs_review=data.get("needs_review"),
+            publisher=_whole(data.get("publisher")),
+            updated_since=data.get("updated_since"),
+            min_score=data.get("min_score"),
+            max_score=data.get("max_score"),
+        )
 
-    def filter_publisher(self, queryset: QuerySet[Claim], name: str, value: int) -> QuerySet[Claim]:
-        cited = Evidence.objects.live().filter(claim=OuterRef("pk"), source__publisher_id=value)
-        return queryset.filter(Exists(cited))
 
-    def filter_q(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
-        return search_claims(queryset, value)
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(value)

@@ -21,19 +21,12 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 from rest_framework.views import APIView
 
 from claims.api.serializers import EvidenceSourceSerializer, SourceURLField, clean_source_url
-from claims.matching_services import (
-    ClaimMatch,
-    LinkOfferDecided,
-    PageUnreadable,
-    Thresholds,
-    claims_match,
-    link_offer_accept,
-    link_offer_dismiss,
-    url_text,
-)
 from claims.models import Claim, LinkOffer, LinkOfferStatus
-from factcheck.api import MAX_ID, Conflict, StrictCursorPagination, TextField, is_desk
+from claims.services.link_offers import LinkOfferDecided, link_offer_accept, link_offer_dismiss
+from claims.services.matching import ClaimMatch, PageUnreadable, Thresholds, claims_match, url_text
+from factcheck.api import MAX_ID, Conflict, StrictCursorPagination, TextField
 from factcheck.openapi import FIELD_ERRORS, ErrorSerializer
+from factcheck.users import has_perm
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL
 
 MATCH_TEXT_MAX = 200_000  # characters: a long article, several times over
@@ -178,7 +171,7 @@ class DeskOnly(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         needed = "view" if request.method in SAFE_METHODS else "change"
-        return is_desk(request, f"claims.{needed}_linkoffer")
+        return has_perm(request.user, f"claims.{needed}_linkoffer")
 
 
 class LinkOfferFilter(filters.FilterSet):

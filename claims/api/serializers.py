@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.models import (
-    CLAIM_TEXT_MAX,
     NOTE_MAX,
     Certainty,
     Claim,
@@ -18,6 +17,7 @@ from claims.models import (
     FirmnessPoint,
     Level,
     Stance,
+    Tag,
     Verdict,
     VerdictChange,
 )
@@ -212,19 +212,19 @@ class ClaimDetailSerializer(ClaimListSerializer):
 class ClaimFieldsSerializer(serializers.Serializer):
     """What an editor may write about a claim, with every limit stated."""
 
-    text = TextField(max_length=CLAIM_TEXT_MAX)
+    text = TextField(max_length=Claim.TEXT_MAX)
     context = TextField(max_length=NOTE_MAX, required=False, allow_blank=True)  # type: ignore[assignment]
     tags = serializers.ListField(
-        child=TextField(max_length=60), max_length=MAX_TAGS, required=False
+        child=TextField(max_length=Tag.NAME_MAX), max_length=MAX_TAGS, required=False
     )
-    claimant = TextField(max_length=200, required=False, allow_blank=True)
+    claimant = TextField(max_length=Claim.CLAIMANT_MAX, required=False, allow_blank=True)
     first_seen = serializers.DateField(required=False, allow_null=True)
     expected_by = serializers.DateField(required=False, allow_null=True)
     published = serializers.BooleanField(required=False)
 
 
 class ClaimPatchSerializer(ClaimFieldsSerializer):
-    text = TextField(max_length=CLAIM_TEXT_MAX, required=False)
+    text = TextField(max_length=Claim.TEXT_MAX, required=False)
     status = serializers.ChoiceField(choices=Verdict.choices, required=False)
     note = TextField(max_length=NOTE_MAX, required=False, allow_blank=True)
     evidence = serializers.ListField(
@@ -331,7 +331,7 @@ class EvidenceCreateSerializer(EvidenceLabelsSerializer):
 
 
 class EvidenceDeprecateSerializer(serializers.Serializer):
-    reason = TextField(max_length=500)
+    reason = TextField(max_length=Evidence.REASON_MAX)
 
 
 class ClaimEventSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -28,41 +28,25 @@ from claims.api.serializers import (
     FirmnessSerializer,
 )
 from claims.claimreview import claim_review
-from claims.evidence_services import (
+from claims.models import Claim, ClaimEvent, Evidence
+from claims.selectors import claim_detail_queryset
+from claims.services.changes import ClaimVersionConflict
+from claims.services.claims import claim_apply_changes, claim_create
+from claims.services.evidence import (
     EvidenceAlreadyLinked,
     evidence_add,
     evidence_deprecate,
     evidence_relabel,
 )
-from claims.models import Claim, ClaimEvent, Evidence, VerdictChange
-from claims.services import ClaimVersionConflict, claim_apply_changes, claim_create
 from factcheck.api import (
     Conflict,
     PreconditionFailed,
     PreconditionRequired,
     StrictCursorPagination,
     StrictOrderingFilter,
-    is_desk,
 )
 from factcheck.openapi import ErrorSerializer
 from sources.services import source_get_or_create
-
-VIEW_ALL = "claims.view_claim"
-
-
-def claims_for(request: Request) -> QuerySet[Claim]:
-    claims = Claim.objects.all()
-    return claims if is_desk(request, VIEW_ALL) else claims.published()
-
-
-def detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    evidence = Evidence.objects.select_related("source__publisher").order_by("created_at", "id")
-    history = VerdictChange.objects.select_related("changed_by").prefetch_related("evidence")
-    return claims.prefetch_related(
-        "tags",
-        Prefetch("evidence", queryset=evidence),
-        Prefetch("verdict_changes", queryset=history),
-    )
 
 
 class ClaimPagination(StrictCursorPagination):
@@ -87,8 +71,10 @@ class ClaimViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Claim]:
-        claims = claims_for(self.request)
-        return detail_queryset(claims) if self.action in {"retrieve", "claimreview"} else claims
+        claims = Claim.objects.visible_to(self.request.user)
+        return (
+            claim_detail_queryset(claims) if self.action in {"retrieve", "claimreview"} else claims
+        )
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         classes: dict[str, type[BaseSerializer]] = {
@@ -102,7 +88,7 @@ class ClaimViewSet(
         return classes.get(self.action or "", ClaimDetailSerializer)
 
     def detail_response(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
-        claim = detail_queryset(Claim.objects.filter(pk=claim.pk)).get()
+        claim = claim_detail_queryset(Claim.objects.filter(pk=claim.pk)).get()
         body = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
         return Response(body, status=code, headers={"ETag": claim.etag})
 
@@ -170,10 +156,8 @@ class ClaimViewSet(
     )
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
-        events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
-        if not is_desk(request, VIEW_ALL):
-            events = events.public()
-        page = self.paginate_queryset(events)
+        events = ClaimEvent.objects.visible_to(request.user).filter(claim=claim)
+        page = self.paginate_queryset(events.select_related("actor"))
         return self.get_paginated_response(ClaimEventSerializer(page, many=True).data)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
@@ -220,7 +204,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Evidence]:
-        visible = claims_for(self.request)
+        visible = Claim.objects.visible_to(self.request.user)
         return Evidence.objects.filter(claim__in=visible).select_related(
             "source__publisher", "claim"
         )

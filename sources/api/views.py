@@ -25,9 +25,9 @@ from sources.api.serializers import (
 )
 from sources.diffing import UNITS, changed_sentences, diff_as_dicts
 from sources.models import Health, Publisher, PublisherKind, Source, SourceSnapshot
-from sources.scheduling import source_queue_check
+from sources.selectors import publishers_visible_to, sources_visible_to
 from sources.services import publisher_update
-from sources.visibility import publishers_visible_to, sources_visible_to
+from sources.tasks import source_queue_check
 
 
 class SourceFilter(filters.FilterSet):

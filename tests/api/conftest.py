@@ -14,9 +14,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.api.changes import SETTLE
-from claims.evidence_services import evidence_add
 from claims.models import Claim, ClaimEvent, Evidence
-from claims.services import claim_create, claim_set_verdict
+from claims.services.claims import claim_create, claim_set_verdict
+from claims.services.evidence import evidence_add
 from sources.models import Publisher, Source
 from sources.services import source_add_snapshot
 from tests.factories import EditorFactory, PublisherFactory, SourceFactory, UserFactory

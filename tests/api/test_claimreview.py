@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.conf import settings
 
-from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim, Verdict
-from claims.services import claim_set_verdict
+from claims.services.claims import claim_set_verdict
+from claims.services.evidence import evidence_add, evidence_deprecate
 from tests.api.conftest import API, World, make_claim
 from tests.factories import SourceFactory
 

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim, ClaimEvent, EventKind, VerdictChange
-from claims.services import claim_create, claim_set_verdict
+from claims.services.claims import claim_create, claim_set_verdict
+from claims.services.evidence import evidence_add
 from sources.models import Publisher
 from tests.api.conftest import API, World, make_claim
 from tests.conftest import on_postgresql

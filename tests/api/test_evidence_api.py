@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim, Evidence, LabelledBy
+from claims.services.evidence import evidence_add
 from sources.models import Source
 from tests.api.conftest import API, World, make_claim, token_client
 from tests.factories import EditorFactory, SourceFactory

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from claims.models import Claim, Evidence
-from claims.services import claim_create
+from claims.services.claims import claim_create
 from sources.models import Source
 from sources.services import source_add_snapshot
 from tests.api.conftest import API, token_client

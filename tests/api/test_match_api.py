@@ -8,9 +8,9 @@ import pytest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim, Evidence, LinkOffer, LinkOfferStatus
-from claims.services import claim_create
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
 from sources.models import Source
 from sources.services import source_add_snapshot
 from tests.api.conftest import API

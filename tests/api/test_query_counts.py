@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from claims.models import Claim
-from claims.services import claim_set_verdict
+from claims.services.claims import claim_set_verdict
 from sources.services import source_add_snapshot
 from tests.api.conftest import API, World, make_claim, settle, token_client
 from tests.factories import EditorFactory, PublisherFactory, SourceFactory
@@ -123,8 +123,8 @@ def assess_forbidden(monkeypatch) -> Callable[[], None]:
     def refuse(*args, **kwargs):
         raise AssertionError("firmness was computed during a GET")
 
-    monkeypatch.setattr("claims.firmness.assess", refuse)
-    monkeypatch.setattr("claims.scoring.assess", refuse)
+    monkeypatch.setattr("claims.firmness.firmness_of", refuse)
+    monkeypatch.setattr("claims.services.scoring.firmness_of", refuse)
     return refuse
 
 

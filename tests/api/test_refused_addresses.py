@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from claims.models import Claim, Evidence
-from claims.services import claim_create
+from claims.services.claims import claim_create
 from sources.models import Source
 from tests.api.conftest import token_client
 from tests.factories import EditorFactory

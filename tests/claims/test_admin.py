@@ -12,10 +12,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from claims.events import claim_flag_for_review
-from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, LabelledBy, Verdict, VerdictChange
-from claims.services import claim_create, claim_set_verdict, claim_update
+from claims.services.claims import claim_create, claim_set_verdict, claim_update
+from claims.services.evidence import evidence_add, evidence_deprecate
+from claims.services.timeline import claim_flag_for_review
 from sources.models import Publisher, Source
 from sources.services import source_add_snapshot
 from tests.factories import EditorFactory, PublisherFactory, SourceFactory, UserFactory

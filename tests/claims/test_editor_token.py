@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
-from claims.permissions import EDITORS_GROUP, is_editor
+from claims.permissions import EDITORS_GROUP, sees_unpublished
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,8 @@ def test_it_creates_a_staff_editor_and_prints_the_token_as_the_last_line() -> No
     lines = run("alice", "--email", "alice@example.org")
     user = User.objects.get(username="alice")
     assert lines[-1] == Token.objects.get(user=user).key
-    assert user.is_staff and is_editor(user)
+    assert user.is_staff and sees_unpublished(user)
+    assert user.has_perm("claims.change_claim")
     assert user.groups.filter(name=EDITORS_GROUP).exists()
     assert user.email == "alice@example.org"
     assert not user.has_usable_password()
@@ -50,7 +51,8 @@ def test_it_makes_an_existing_user_an_editor_and_keeps_their_password() -> None:
     user = User.objects.get(username="carol")
     run("carol")
     user.refresh_from_db()
-    assert user.is_staff and is_editor(user)
+    assert user.is_staff and sees_unpublished(user)
+    assert user.has_perm("claims.change_claim")
     assert user.check_password("correct horse battery staple")
 
 

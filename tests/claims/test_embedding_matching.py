@@ -18,8 +18,8 @@ from django.test import override_settings
 
 from claims.matching import ClaimText, build_index, embedding
 from claims.matching.embedding import DEFAULT_SUGGEST_AT, EmbeddingIndex
-from claims.matching_services import claim_index_forget
 from claims.models import Claim
+from claims.services.matching import claim_index_forget
 from factcheck.checks import check_match_method
 from tests.factories import ClaimFactory
 

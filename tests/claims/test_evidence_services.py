@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.evidence_services import (
+from claims.models import Claim, Evidence, FirmnessPoint
+from claims.services.changes import ClaimVersionConflict
+from claims.services.claims import claim_create
+from claims.services.evidence import (
     EvidenceAlreadyLinked,
     evidence_add,
     evidence_deprecate,
     evidence_relabel,
-    quote_in_text,
 )
-from claims.models import Claim, Evidence, FirmnessPoint
-from claims.services import ClaimVersionConflict, claim_create
 from sources.models import Publisher, PublisherDomain, Source
 from tests.factories import PublisherFactory, SourceFactory
 
@@ -244,7 +244,7 @@ def test_a_deprecated_source_may_be_linked_again(claim):
     assert Evidence.objects.filter(claim=claim).count() == 2
 
 
-# --- quote_in_text ----------------------------------------------------------
+# --- Evidence.quote_stands_in ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -257,7 +257,7 @@ def test_a_deprecated_source_may_be_linked_again(claim):
     ],
 )
 def test_a_quote_is_found_ignoring_case_spacing_and_quote_marks(quote, text, found):
-    assert quote_in_text(quote, text) is found
+    assert Evidence(quote=quote).quote_stands_in(text) is found
 
 
 def test_publishers_are_reused_not_duplicated_for_a_known_domain(claim):

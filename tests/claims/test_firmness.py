@@ -14,7 +14,7 @@ from claims.firmness import (
     DISCUSSES_FACTOR,
     EvidenceInput,
     Firmness,
-    assess,
+    firmness_of,
 )
 
 STANCES = ("supports", "refutes", "discusses", "unrelated")
@@ -88,7 +88,7 @@ def same_outcome(a: Firmness, b: Firmness) -> bool:
 @given(items=evidence_lists(), data=st.data())
 def test_it_gives_the_same_result_for_the_same_evidence_in_any_order(items, data):
     shuffled = data.draw(st.permutations(items))
-    first, again, reordered = assess(items), assess(list(items)), assess(shuffled)
+    first, again, reordered = firmness_of(items), firmness_of(list(items)), firmness_of(shuffled)
     assert first == again
     assert first == reordered
 
@@ -96,7 +96,7 @@ def test_it_gives_the_same_result_for_the_same_evidence_in_any_order(items, data
 @PROPERTY
 @given(items=evidence_lists())
 def test_it_keeps_the_score_and_both_sides_within_bounds(items):
-    result = assess(items)
+    result = firmness_of(items)
     assert isinstance(result.score, int)
     assert 0 <= result.score <= 100
     assert 0.0 <= result.support <= 1.0
@@ -107,28 +107,28 @@ def test_it_keeps_the_score_and_both_sides_within_bounds(items):
 @given(items=evidence_lists(), data=st.data())
 def test_adding_supporting_evidence_never_lowers_the_score(items, data):
     extra = data.draw(evidence_items(fresh_id(items), stance="supports", deprecated=False))
-    assert assess([*items, extra]).score >= assess(items).score
+    assert firmness_of([*items, extra]).score >= firmness_of(items).score
 
 
 @PROPERTY
 @given(items=evidence_lists(), data=st.data())
 def test_adding_refuting_evidence_never_raises_the_score(items, data):
     extra = data.draw(evidence_items(fresh_id(items), stance="refutes", deprecated=False))
-    assert assess([*items, extra]).score <= assess(items).score
+    assert firmness_of([*items, extra]).score <= firmness_of(items).score
 
 
 @PROPERTY
 @given(items=evidence_lists(), data=st.data())
 def test_unrelated_evidence_changes_neither_score_nor_level(items, data):
     extra = data.draw(evidence_items(fresh_id(items), stance="unrelated"))
-    assert same_outcome(assess([*items, extra]), assess(items))
+    assert same_outcome(firmness_of([*items, extra]), firmness_of(items))
 
 
 @PROPERTY
 @given(items=evidence_lists(), data=st.data())
 def test_deprecated_evidence_changes_neither_score_nor_level(items, data):
     extra = data.draw(evidence_items(fresh_id(items), deprecated=True))
-    assert same_outcome(assess([*items, extra]), assess(items))
+    assert same_outcome(firmness_of([*items, extra]), firmness_of(items))
 
 
 @PROPERTY
@@ -136,13 +136,13 @@ def test_deprecated_evidence_changes_neither_score_nor_level(items, data):
 def test_a_second_copy_of_a_report_from_the_same_publisher_adds_nothing(items, data):
     original = data.draw(st.sampled_from(items))
     copy = dataclasses.replace(original, id=data.draw(fresh_id(items)))
-    assert same_outcome(assess([*items, copy]), assess(items))
+    assert same_outcome(firmness_of([*items, copy]), firmness_of(items))
 
 
 @PROPERTY
 @given(items=evidence_lists())
 def test_it_explains_every_item_once_and_signs_counted_contributions_by_side(items):
-    result = assess(items)
+    result = firmness_of(items)
     assert sorted(line.evidence_id for line in result.lines) == sorted(i.id for i in items)
     by_id = {item.id: item for item in items}
     for line in result.lines:
@@ -160,13 +160,13 @@ def test_it_explains_every_item_once_and_signs_counted_contributions_by_side(ite
 
 
 def test_no_evidence_scores_zero_with_level_no_evidence():
-    result = assess([])
+    result = firmness_of([])
     assert (result.score, result.level) == (0, "no_evidence")
     assert result.lines == ()
 
 
 def test_a_hedged_secondary_report_alone_is_reported_with_a_low_score():
-    result = assess([evidence(1, certainty="possible", reliability=0.7)])
+    result = firmness_of([evidence(1, certainty="possible", reliability=0.7)])
     assert result.level == "reported"
     assert 0 < result.score <= 25
 
@@ -174,7 +174,7 @@ def test_a_hedged_secondary_report_alone_is_reported_with_a_low_score():
 def test_a_primary_certain_confirmation_makes_the_claim_confirmed_and_high():
     hedged = evidence(1, certainty="possible", reliability=0.7)
     confirmation = evidence(2, kind="primary", reliability=0.9)
-    result = assess([hedged, confirmation])
+    result = firmness_of([hedged, confirmation])
     assert result.level == "confirmed"
     assert result.score >= 85
 
@@ -183,13 +183,13 @@ def test_a_primary_certain_denial_after_a_confirmation_makes_it_contested():
     hedged = evidence(1, certainty="possible", reliability=0.7)
     confirmation = evidence(2, kind="primary", reliability=0.9)
     denial = evidence(3, stance="refutes", kind="primary", reliability=0.9)
-    result = assess([hedged, confirmation, denial])
+    result = firmness_of([hedged, confirmation, denial])
     assert result.level == "contested"
-    assert result.score < assess([hedged, confirmation]).score
+    assert result.score < firmness_of([hedged, confirmation]).score
 
 
 def test_a_strong_refutation_alone_is_refuted_and_scores_zero():
-    result = assess([evidence(1, stance="refutes", kind="primary", reliability=0.9)])
+    result = firmness_of([evidence(1, stance="refutes", kind="primary", reliability=0.9)])
     assert (result.score, result.level) == (0, "refuted")
     assert result.refutation >= 0.8
 
@@ -197,27 +197,27 @@ def test_a_strong_refutation_alone_is_refuted_and_scores_zero():
 def test_two_independent_firm_secondary_reports_are_corroborated():
     one = evidence(1, certainty="probable", reliability=0.8)
     other = evidence(2, certainty="certain", reliability=0.6)
-    result = assess([one, other])
+    result = firmness_of([one, other])
     assert result.level == "corroborated"
-    assert result.score > max(assess([one]).score, assess([other]).score)
+    assert result.score > max(firmness_of([one]).score, firmness_of([other]).score)
 
 
 def test_two_firm_reports_from_one_publisher_are_not_corroboration():
     one = evidence(1, group="publisher:7")
     other = evidence(2, group="publisher:7", certainty="probable")
-    assert assess([one, other]).level == "reported"
+    assert firmness_of([one, other]).level == "reported"
 
 
 def test_reports_that_only_discuss_the_claim_leave_it_rumoured():
     items = [evidence(n, stance="discusses", kind="primary", reliability=1.0) for n in (1, 2, 3)]
-    result = assess(items)
+    result = firmness_of(items)
     assert result.level == "rumoured"
     assert result.score > 0
 
 
 def test_a_discussing_report_counts_at_a_fraction_of_a_supporting_one():
-    supports = assess([evidence(1, kind="primary", reliability=1.0)])
-    discusses = assess([evidence(1, stance="discusses", kind="primary", reliability=1.0)])
+    supports = firmness_of([evidence(1, kind="primary", reliability=1.0)])
+    discusses = firmness_of([evidence(1, stance="discusses", kind="primary", reliability=1.0)])
     assert discusses.support == DISCUSSES_FACTOR * supports.support
 
 
@@ -225,9 +225,9 @@ def test_a_discussing_report_counts_at_a_fraction_of_a_supporting_one():
 
 
 def test_a_dead_source_counts_less_than_a_live_one_and_an_archive_copy_helps():
-    live = assess([evidence(1, health="ok")])
-    dead = assess([evidence(1, health="dead")])
-    archived = assess([evidence(1, health="dead", has_archive=True)])
+    live = firmness_of([evidence(1, health="ok")])
+    dead = firmness_of([evidence(1, health="dead")])
+    archived = firmness_of([evidence(1, health="dead", has_archive=True)])
     assert dead.support < archived.support < live.support
     assert dead.score < archived.score < live.score
     assert dead.lines[0].weight == round(live.lines[0].weight * DEAD_FACTOR, 3)
@@ -235,8 +235,10 @@ def test_a_dead_source_counts_less_than_a_live_one_and_an_archive_copy_helps():
 
 
 def test_reliability_outside_zero_to_one_is_clamped():
-    assert assess([evidence(1, reliability=3.0)]) == assess([evidence(1, reliability=1.0)])
-    assert assess([evidence(1, reliability=-1.0)]).score == 0
+    assert firmness_of([evidence(1, reliability=3.0)]) == firmness_of(
+        [evidence(1, reliability=1.0)]
+    )
+    assert firmness_of([evidence(1, reliability=-1.0)]).score == 0
 
 
 def test_derived_evidence_collapses_into_its_origin_publishers_group():
@@ -244,8 +246,11 @@ def test_derived_evidence_collapses_into_its_origin_publishers_group():
     relay = evidence(
         2, group="publisher:ft", group_label="Financial Times", derived=True, reliability=0.5
     )
-    result = assess([origin, relay])
-    assert (result.score, result.level) == (assess([origin]).score, assess([origin]).level)
+    result = firmness_of([origin, relay])
+    assert (result.score, result.level) == (
+        firmness_of([origin]).score,
+        firmness_of([origin]).level,
+    )
     relay_line = result.lines[1]
     assert not relay_line.counted
     assert "Collapsed into evidence #1" in relay_line.note
@@ -255,7 +260,7 @@ def test_derived_evidence_collapses_into_its_origin_publishers_group():
 def test_the_stronger_piece_speaks_for_its_group_whatever_the_order():
     weak = evidence(1, group="publisher:1", certainty="possible")
     strong = evidence(2, group="publisher:1", kind="primary")
-    lines = {line.evidence_id: line for line in assess([strong, weak]).lines}
+    lines = {line.evidence_id: line for line in firmness_of([strong, weak]).lines}
     assert lines[2].counted and not lines[1].counted
     assert "Collapsed into evidence #2" in lines[1].note
 
@@ -263,7 +268,7 @@ def test_the_stronger_piece_speaks_for_its_group_whatever_the_order():
 def test_one_publisher_may_speak_once_for_each_side():
     for_it = evidence(1, group="publisher:1")
     against = evidence(2, stance="refutes", group="publisher:1")
-    result = assess([for_it, against])
+    result = firmness_of([for_it, against])
     assert all(line.counted for line in result.lines)
     assert result.support > 0 and result.refutation > 0
 
@@ -282,7 +287,7 @@ def test_the_explanation_has_one_line_per_item_with_its_notes():
         evidence(7, health="dead", has_archive=True),
         evidence(8, stance="refutes", certainty="possible"),
     ]
-    result = assess(items)
+    result = firmness_of(items)
     explanation = result.explanation()
     assert [row["evidence_id"] for row in explanation] == [1, 2, 3, 4, 5, 6, 7, 8]
     notes = {row["evidence_id"]: str(row["note"]) for row in explanation}
@@ -296,7 +301,7 @@ def test_the_explanation_has_one_line_per_item_with_its_notes():
 
 
 def test_counted_lines_carry_contributions_with_the_sign_of_their_side():
-    result = assess([evidence(1, kind="primary"), evidence(2, stance="refutes")])
+    result = firmness_of([evidence(1, kind="primary"), evidence(2, stance="refutes")])
     support, refute = result.lines
     assert support.counted and support.contribution > 0
     assert refute.counted and refute.contribution < 0
@@ -305,14 +310,16 @@ def test_counted_lines_carry_contributions_with_the_sign_of_their_side():
 
 
 def test_lines_that_are_not_counted_contribute_nothing_and_say_so():
-    result = assess([evidence(1), evidence(2, deprecated=True), evidence(3, stance="unrelated")])
+    result = firmness_of(
+        [evidence(1), evidence(2, deprecated=True), evidence(3, stance="unrelated")]
+    )
     for line in result.lines[1:]:
         assert (line.counted, line.weight, line.contribution) == (False, 0.0, 0.0)
         assert "not counted" in line.text
 
 
 def test_the_explanation_is_plain_json_data():
-    row = assess([evidence(1, automatic=True)]).explanation()[0]
+    row = firmness_of([evidence(1, automatic=True)]).explanation()[0]
     assert row["automatic"] is True
     assert row["publisher"] == "Publisher 1"
     assert row["source_url"] == "https://example1.org/story"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from claims.firmness import EvidenceInput, Firmness, assess
+from claims.firmness import EvidenceInput, Firmness, firmness_of
 
 FT = EvidenceInput(
     id=1,
@@ -60,26 +60,26 @@ def weights(result: Firmness) -> list[tuple[float, float, bool]]:
 
 
 def test_step_1_a_hedged_secondary_report_alone_is_reported_with_a_low_score() -> None:
-    result = assess([FT])
+    result = firmness_of([FT])
     assert outcome(result) == (23, "reported", 0.2295, 0.0)
     assert weights(result) == [(0.23, 23.0, True)]
 
 
 def test_step_1b_a_report_relying_on_the_ft_adds_nothing() -> None:
-    result = assess([FT, RELAY])
+    result = firmness_of([FT, RELAY])
     assert outcome(result) == (23, "reported", 0.2295, 0.0)
     assert weights(result) == [(0.23, 23.0, True), (0.176, 0.0, False)]
     assert result.lines[1].note.startswith("Collapsed into evidence #1")
 
 
 def test_step_2_chery_s_own_confirmation_makes_it_confirmed_and_high() -> None:
-    result = assess([FT, RELAY, CHERY])
+    result = firmness_of([FT, RELAY, CHERY])
     assert outcome(result) == (85, "confirmed", 0.8459, 0.0)
     assert weights(result) == [(0.23, 4.6, True), (0.176, 0.0, False), (0.8, 61.6, True)]
 
 
 def test_step_3_a_primary_denial_makes_it_contested_and_low() -> None:
-    result = assess([FT, RELAY, CHERY, JLR_DENIAL])
+    result = firmness_of([FT, RELAY, CHERY, JLR_DENIAL])
     assert outcome(result) == (17, "contested", 0.8459, 0.8)
     assert weights(result) == [
         (0.23, 0.9, True),
@@ -92,5 +92,5 @@ def test_step_3_a_primary_denial_makes_it_contested_and_low() -> None:
 def test_a_dead_ft_page_counts_less_and_an_archive_copy_wins_some_back() -> None:
     dead = dataclasses.replace(FT, health="dead")
     archived = dataclasses.replace(FT, health="dead", has_archive=True)
-    assert outcome(assess([dead])) == (9, "rumoured", 0.0918, 0.0)
-    assert outcome(assess([archived])) == (17, "reported", 0.1721, 0.0)
+    assert outcome(firmness_of([dead])) == (9, "rumoured", 0.0918, 0.0)
+    assert outcome(firmness_of([archived])) == (17, "reported", 0.1721, 0.0)

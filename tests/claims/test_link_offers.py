@@ -8,13 +8,6 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from claims import matching_services
-from claims.evidence_services import evidence_add
-from claims.matching_services import (
-    LinkOfferDecided,
-    link_offer_accept,
-    link_offer_dismiss,
-)
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -24,7 +17,10 @@ from claims.models import (
     LinkOffer,
     LinkOfferStatus,
 )
-from claims.services import claim_create
+from claims.services import matching
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
+from claims.services.link_offers import LinkOfferDecided, link_offer_accept, link_offer_dismiss
 from sources.models import Source
 from sources.services import source_add_snapshot
 from tests.factories import EditorFactory, SourceFactory
@@ -72,7 +68,7 @@ def test_a_new_version_is_offered_to_the_claim_it_strongly_matches_not_the_one_c
     assert offers_for(vans) == []
     [offer] = offers_for(jobs)
     assert (offer.source, offer.status, offer.method) == (report, LinkOfferStatus.OPEN, "lexical")
-    assert offer.score >= matching_services.claim_index()[1].strong_at
+    assert offer.score >= matching.claim_index()[1].strong_at
     assert "cut 400 jobs in Coventry" in offer.passage
     event = ClaimEvent.objects.get(claim=jobs, kind=EventKind.LINK_OFFERED)
     assert event.data["offer"] == offer.pk and event.data["snapshot"] == snapshot.number
@@ -147,7 +143,7 @@ def test_a_failure_to_offer_does_not_lose_the_new_version(jobs, report, monkeypa
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("matching is down")
 
-    monkeypatch.setattr("claims.matching_receivers.source_offer_links", broken)
+    monkeypatch.setattr("claims.receivers.source_offer_links", broken)
     snapshot = source_add_snapshot(source=report, text=REPORT)
     assert snapshot is not None and report.snapshots.count() == 1
     assert offers_for(jobs) == []

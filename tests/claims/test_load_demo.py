@@ -11,7 +11,6 @@ from django.db.models import Count, Model
 from django.utils import timezone
 
 from claims.demo import DEMO_EDITOR, DEMO_PASSWORD
-from claims.evidence_services import quote_in_text
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -24,7 +23,7 @@ from claims.models import (
     VerdictChange,
 )
 from claims.permissions import EDITORS_GROUP
-from claims.services import claims_flag_overdue
+from claims.services.claims import claims_flag_overdue
 from sources.models import Publisher, PublisherDomain, Source, SourceSnapshot
 from tests.factories import UserFactory
 
@@ -89,7 +88,7 @@ def test_every_quote_stands_in_its_sources_latest_snapshot() -> None:
     for evidence in quoted:
         snapshot = evidence.source.latest_snapshot()
         assert snapshot is not None
-        assert quote_in_text(evidence.quote, snapshot.text), evidence.quote
+        assert evidence.quote_stands_in(snapshot.text), evidence.quote
 
 
 def test_it_shows_deprecation_derivation_and_collapse() -> None:

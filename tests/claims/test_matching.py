@@ -1,5 +1,5 @@
 """Matching texts to claims: the lexical index on its own, then the process-wide index and
-searches as callers make them (claims.matching_services)."""
+searches as callers make them (claims.services.matching)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from claims.matching.lexical import (
     PASSAGE_MAX,
     LexicalIndex,
 )
-from claims.matching_services import claim_index, claims_match
-from claims.services import claim_create, claim_set_verdict, claim_update
+from claims.services.claims import claim_create, claim_set_verdict, claim_update
+from claims.services.matching import claim_index, claims_match
 from tests.factories import EditorFactory
 
 CLAIMS = [

@@ -9,7 +9,7 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from claims.models import Claim
-from claims.services import claim_create
+from claims.services.claims import claim_create
 from claims.tasks import flag_overdue_expectations
 from factcheck.celery import app
 from tests.waiting import wait_for

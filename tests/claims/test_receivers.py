@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim
-from claims.services import claim_create
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add, evidence_deprecate
 from sources.models import Source
 from sources.services import SourceChange, publisher_update, source_add_snapshot
 from sources.signals import source_changed

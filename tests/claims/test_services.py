@@ -8,18 +8,18 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.events import claim_flag_for_review
-from claims.evidence_services import evidence_add
 from claims.models import Claim, ClaimEvent, Evidence, FirmnessPoint, Tag, VerdictChange
-from claims.scoring import VERDICT_MISMATCH
-from claims.services import (
-    ClaimVersionConflict,
+from claims.services.changes import ClaimVersionConflict
+from claims.services.claims import (
     claim_clear_review,
     claim_create,
     claim_set_verdict,
     claim_update,
     claims_flag_overdue,
 )
+from claims.services.evidence import evidence_add
+from claims.services.scoring import VERDICT_MISMATCH
+from claims.services.timeline import claim_flag_for_review
 from tests.factories import ClaimFactory, PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

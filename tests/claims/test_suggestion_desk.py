@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim, Evidence, LabelledBy
-from claims.services import claim_create
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
 from sources.models import Source
 from sources.services import source_add_snapshot
 from tests.factories import PublisherFactory, SourceFactory

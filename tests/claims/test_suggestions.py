@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from claims import suggestions
-from claims.evidence_services import evidence_add, evidence_deprecate, evidence_relabel
+from claims.services import suggestions
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, LabelledBy
-from claims.services import claim_clear_review, claim_create
-from claims.suggestions import evidence_suggest_missing, source_reassess
+from claims.services.claims import claim_clear_review, claim_create
+from claims.services.evidence import evidence_add, evidence_deprecate, evidence_relabel
+from claims.services.suggestions import evidence_suggest_missing, source_reassess
 from sources.models import Source
 from sources.services import source_add_snapshot
 from tests.factories import PublisherFactory, SourceFactory

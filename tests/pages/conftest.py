@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from claims.events import claim_event_add
-from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim, EventKind, Evidence
-from claims.services import claim_create, claim_set_verdict
+from claims.services.claims import claim_create, claim_set_verdict
+from claims.services.evidence import evidence_add, evidence_deprecate
+from claims.services.timeline import claim_event_add
 from sources.models import Publisher
 from tests.factories import PublisherFactory, SourceFactory
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from claims.evidence_services import evidence_deprecate
-from claims.services import claim_create, claim_set_verdict, claim_update
+from claims.services.claims import claim_create, claim_set_verdict, claim_update
+from claims.services.evidence import evidence_deprecate
 from tests.pages.conftest import Story, link
 
 PAGES = [

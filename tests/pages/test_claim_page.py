@@ -13,10 +13,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from claims.claimreview import claim_review
-from claims.events import claim_flag_for_review
-from claims.evidence_services import evidence_add
 from claims.models import Claim, Verdict
-from claims.services import claim_create
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
+from claims.services.timeline import claim_flag_for_review
 from tests.factories import SourceFactory
 from tests.pages.conftest import Story, link
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from claims.models import Claim
-from claims.services import claim_create, claim_set_verdict, claim_update
+from claims.services.claims import claim_create, claim_set_verdict, claim_update
 from tests.pages.conftest import link
 
 

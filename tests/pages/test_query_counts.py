@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
-from claims.scoring import claim_recompute_firmness
-from claims.services import claim_create, claim_set_verdict
+from claims.services.claims import claim_create, claim_set_verdict
+from claims.services.scoring import claim_recompute_firmness
 from tests.factories import EvidenceFactory, SourceFactory
 
 # The claim and its stamp; tags; evidence with sources and publishers; firmness history; events.

@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from claims.csp import POLICY
-from claims.events import claim_event_add
-from claims.evidence_services import evidence_add, evidence_deprecate
 from claims.models import Claim, EventKind
-from claims.services import claim_create, claim_set_verdict
+from claims.services.claims import claim_create, claim_set_verdict
+from claims.services.evidence import evidence_add, evidence_deprecate
+from claims.services.timeline import claim_event_add
 from tests.factories import PublisherFactory, SourceFactory
 from tests.pages.conftest import Story
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from claims.services import claim_create
+from claims.services.claims import claim_create
 from tests.factories import UserFactory
 
 BANNER = "Not published</strong> — only editors can see this page."

@@ -174,9 +174,9 @@ def test_a_name_is_refused_if_any_of_its_addresses_is(fake_dns: FakeDNS) -> None
 
 def test_a_public_name_passes_with_its_addresses(fake_dns: FakeDNS) -> None:
     fake_dns.set("news.test", ["93.184.216.34"])
-    verdict = netguard.check_url("https://News.Test./a?b=1")
-    assert (verdict.scheme, verdict.host, verdict.port) == ("https", "news.test", 443)
-    assert verdict.addresses == (ip("93.184.216.34"),)
+    checked = netguard.check_url("https://News.Test./a?b=1")
+    assert (checked.scheme, checked.host, checked.port) == ("https", "news.test", 443)
+    assert checked.addresses == (ip("93.184.216.34"),)
 
 
 def test_allowed_nets_setting_lets_loopback_through(settings: Any) -> None:

@@ -7,9 +7,9 @@ from typing import cast
 
 import pytest
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim, EventKind, Evidence, LabelledBy
-from claims.services import claim_create
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
 from sources.checking import source_check
 from sources.models import Health, Source
 from tests.factories import PublisherFactory, SourceFactory

@@ -15,9 +15,9 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, LinkOffer
-from claims.services import claim_create
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
 from factcheck.celery import app
 from sources import politeness, robots
 from sources.models import Health, Source, SourceSnapshot

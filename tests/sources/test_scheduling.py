@@ -1,4 +1,4 @@
-"""The adaptive schedule, and claiming due sources without two claimers taking one."""
+"""The adaptive schedule, and leasing due sources without two runs taking one."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from sources.models import Source
 from sources.scheduling import (
-    Verdict,
-    _claim_conditionally,
+    CheckResult,
+    _lease_conditionally,
     adaptive_interval,
     failure_delay,
     jittered,
     plan_next_check,
-    sources_claim_due,
+    sources_lease_due,
 )
 from tests.conftest import on_postgresql
 from tests.factories import SourceFactory
@@ -31,8 +31,8 @@ def a_source(**fields: Any) -> Source:
     return cast(Source, SourceFactory.build(**fields))
 
 
-def delay_of(source: Source, verdict: Verdict, **kwargs: Any) -> float:
-    _, when = plan_next_check(source, verdict=verdict, now=NOW, **kwargs)
+def delay_of(source: Source, check_result: CheckResult, **kwargs: Any) -> float:
+    _, when = plan_next_check(source, result=check_result, now=NOW, **kwargs)
     return (when - NOW).total_seconds()
 
 
@@ -71,13 +71,13 @@ def test_jitter_stays_within_its_spread(settings: Any) -> None:
 
 def test_a_pinned_interval_overrides_the_adaptive_one(no_jitter: Any) -> None:
     source = a_source(check_interval=8 * HOUR, pinned_interval=900)
-    assert delay_of(source, Verdict.UNCHANGED) == 900
-    assert delay_of(source, Verdict.ERROR) == 900
+    assert delay_of(source, CheckResult.UNCHANGED) == 900
+    assert delay_of(source, CheckResult.ERROR) == 900
 
 
 def test_retry_after_beats_the_pin_and_the_schedule(no_jitter: Any) -> None:
     source = a_source(check_interval=HOUR, pinned_interval=900)
-    assert delay_of(source, Verdict.ERROR, retry_after=5000.0) == 5000
+    assert delay_of(source, CheckResult.ERROR, retry_after=5000.0) == 5000
 
 
 def test_errors_back_off_but_never_beyond_the_interval(no_jitter: Any) -> None:
@@ -85,12 +85,12 @@ def test_errors_back_off_but_never_beyond_the_interval(no_jitter: Any) -> None:
     delays = []
     for errors in range(1, 6):
         source.consecutive_errors = errors
-        delays.append(delay_of(source, Verdict.ERROR))
+        delays.append(delay_of(source, CheckResult.ERROR))
     assert delays == [600, 1200, 2400, 4800, 7200]
 
 
 def test_a_dead_source_is_looked_at_after_the_longest_interval(no_jitter: Any) -> None:
-    assert delay_of(a_source(check_interval=HOUR), Verdict.DEAD) == 30 * 86_400
+    assert delay_of(a_source(check_interval=HOUR), CheckResult.DEAD) == 30 * 86_400
 
 
 @pytest.mark.parametrize(
@@ -125,50 +125,50 @@ def due_sources(count: int, **fields: Any) -> list[Source]:
 
 
 @pytest.mark.django_db
-def test_claiming_takes_due_unpaused_sources_oldest_first_and_leases_them(settings: Any) -> None:
+def test_leasing_takes_due_unpaused_sources_oldest_first(settings: Any) -> None:
     settings.FACTCHECK_RECHECK_LEASE = 1800
     oldest, middle, newest = due_sources(3)
     SourceFactory(next_check_at=timezone.now() - datetime.timedelta(hours=5), paused=True)
     SourceFactory(next_check_at=timezone.now() + datetime.timedelta(hours=1))
     SourceFactory(next_check_at=None)
     now = timezone.now()
-    claim = sources_claim_due(limit=2, now=now)
-    assert claim.source_ids == [oldest.pk, middle.pk]
-    assert claim.lease == now + datetime.timedelta(seconds=1800)
-    leased = Source.objects.filter(pk__in=claim.source_ids).values_list("next_check_at", flat=True)
-    assert set(leased) == {claim.lease}
-    assert sources_claim_due(limit=10, now=now).source_ids == [newest.pk]
-    assert sources_claim_due(limit=10, now=now).source_ids == []
+    due = sources_lease_due(limit=2, now=now)
+    assert due.source_ids == [oldest.pk, middle.pk]
+    assert due.lease == now + datetime.timedelta(seconds=1800)
+    leased = Source.objects.filter(pk__in=due.source_ids).values_list("next_check_at", flat=True)
+    assert set(leased) == {due.lease}
+    assert sources_lease_due(limit=10, now=now).source_ids == [newest.pk]
+    assert sources_lease_due(limit=10, now=now).source_ids == []
 
 
 @pytest.mark.django_db
-def test_a_lease_that_ran_out_can_be_claimed_again(settings: Any) -> None:
+def test_a_lease_that_ran_out_can_be_taken_again(settings: Any) -> None:
     settings.FACTCHECK_RECHECK_LEASE = 600
     (source,) = due_sources(1)
     now = timezone.now()
-    assert sources_claim_due(limit=5, now=now).source_ids == [source.pk]
-    assert sources_claim_due(limit=5, now=now + datetime.timedelta(seconds=599)).source_ids == []
+    assert sources_lease_due(limit=5, now=now).source_ids == [source.pk]
+    assert sources_lease_due(limit=5, now=now + datetime.timedelta(seconds=599)).source_ids == []
     later = now + datetime.timedelta(seconds=601)
-    assert sources_claim_due(limit=5, now=later).source_ids == [source.pk]
+    assert sources_lease_due(limit=5, now=later).source_ids == [source.pk]
 
 
 @pytest.mark.django_db
-def test_a_row_taken_between_reading_and_updating_is_not_claimed_twice() -> None:
-    """The conditional update: a claimer that read the rows before another took them gets
+def test_a_row_taken_between_reading_and_updating_is_not_leased_twice() -> None:
+    """The conditional update: a run that read the rows before another took them gets
     none of them."""
     first, second = due_sources(2)
     now = timezone.now()
     stale = [(s.pk, s.next_check_at) for s in (first, second)]
     Source.objects.filter(pk=first.pk).update(next_check_at=now + datetime.timedelta(hours=1))
     lease = now + datetime.timedelta(minutes=30)
-    assert _claim_conditionally(stale, lease) == [second.pk]
-    assert _claim_conditionally(stale, lease) == []
+    assert _lease_conditionally(stale, lease) == [second.pk]
+    assert _lease_conditionally(stale, lease) == []
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_postgresql_skips_rows_another_claimer_holds() -> None:
-    """FOR UPDATE SKIP LOCKED: while another transaction holds some due rows, a claim takes
+def test_postgresql_skips_rows_another_run_holds() -> None:
+    """FOR UPDATE SKIP LOCKED: while another transaction holds some due rows, a lease takes
     the others, without waiting."""
     assert on_postgresql() and connection.vendor == "postgresql"
     sources = due_sources(6)
@@ -188,26 +188,26 @@ def test_postgresql_skips_rows_another_claimer_holds() -> None:
     holder.start()
     try:
         assert locked.wait(10)
-        claim = sources_claim_due(limit=10)
+        due = sources_lease_due(limit=10)
     finally:
         release.set()
         holder.join(10)
-    assert claim.source_ids == [s.pk for s in sources[3:]]
+    assert due.source_ids == [s.pk for s in sources[3:]]
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_claimers_at_once_never_share_a_source() -> None:
+def test_runs_at_once_never_share_a_source() -> None:
     due_sources(40)
     results: list[list[int]] = []
     start = threading.Barrier(4)
 
-    def claim() -> None:
+    def lease() -> None:
         start.wait(10)
-        results.append(sources_claim_due(limit=15).source_ids)
+        results.append(sources_lease_due(limit=15).source_ids)
         connections.close_all()
 
-    threads = [threading.Thread(target=claim) for _ in range(4)]
+    threads = [threading.Thread(target=lease) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -11,12 +11,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from django.utils import timezone
 
-from claims.evidence_services import evidence_add
 from claims.models import Claim
+from claims.services.evidence import evidence_add
 from factcheck.celery import app
 from sources import tasks
 from sources.models import Health, Source
-from sources.scheduling import sources_claim_due
+from sources.scheduling import sources_lease_due
 from sources.tasks import check_source, enqueue_due_sources, retry_delay
 from tests.factories import ClaimFactory, SourceFactory
 from tests.sources.conftest import Queued
@@ -66,7 +66,7 @@ def test_a_message_for_a_deleted_source_does_nothing() -> None:
 def test_a_duplicate_or_overtaken_message_is_dropped(server: TestServer) -> None:
     server.route("/a", Reply(200, PAGE))
     source = a_source(server, next_check_at=timezone.now() - datetime.timedelta(minutes=1))
-    lease = sources_claim_due(limit=5).lease.isoformat()
+    lease = sources_lease_due(limit=5).lease.isoformat()
     assert check_source.apply(args=(source.pk,), kwargs={"lease": lease}).get() == "ok"
     # The same message again (redelivered, or queued twice): the lease is spent.
     assert check_source.apply(args=(source.pk,), kwargs={"lease": lease}).get() == "stale"

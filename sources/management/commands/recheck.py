@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from sources.checking import source_check
 from sources.models import Source
-from sources.scheduling import sources_claim_due
+from sources.scheduling import sources_lease_due
 from sources.tasks import check_source
 
 
@@ -61,15 +61,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{count} source(s) {done}."))
 
     def jobs(self, named: list[int], all_due: bool) -> Iterator[tuple[int, str | None]]:
-        """(source id, lease) pairs: named sources need no lease; due ones are claimed a
+        """(source id, lease) pairs: named sources need no lease; due ones are leased a
         batch at a time, so that a beat run at the same moment cannot take them too."""
         yield from ((source_id, None) for source_id in named)
         if not all_due:
             return
         now = timezone.now()  # fixed: a source rescheduled soon by its check is not due again
         while True:
-            claim = sources_claim_due(limit=settings.FACTCHECK_RECHECK_BATCH, now=now)
-            lease = claim.lease.isoformat()
-            yield from ((source_id, lease) for source_id in claim.source_ids)
-            if len(claim.source_ids) < settings.FACTCHECK_RECHECK_BATCH:
+            due = sources_lease_due(limit=settings.FACTCHECK_RECHECK_BATCH, now=now)
+            lease = due.lease.isoformat()
+            yield from ((source_id, lease) for source_id in due.source_ids)
+            if len(due.source_ids) < settings.FACTCHECK_RECHECK_BATCH:
                 return

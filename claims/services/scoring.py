@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from claims.events import claim_event_add, claim_flag_for_review, claim_withdraw_review_reason
-from claims.firmness import EvidenceInput, Firmness, assess
+from claims.firmness import EvidenceInput, Firmness, firmness_of
 from claims.models import Claim, EventKind, Evidence, FirmnessPoint, LabelledBy, Level
+from claims.services.timeline import (
+    claim_event_add,
+    claim_flag_for_review,
+    claim_withdraw_review_reason,
+)
 
 VERDICT_MISMATCH = "verdict_mismatch"
 
@@ -44,7 +48,7 @@ def evidence_input(row: Evidence) -> EvidenceInput:
 @transaction.atomic
 def claim_recompute_firmness(*, claim: Claim) -> Firmness:
     """Recompute and store the claim's firmness; note a change on its timeline and history."""
-    result = assess(evidence_inputs(claim))
+    result = firmness_of(evidence_inputs(claim))
     previous_score, previous_level = claim.firmness_score, claim.firmness_level
     now = timezone.now()
     Claim.objects.filter(pk=claim.pk).update(

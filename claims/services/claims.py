@@ -1,10 +1,4 @@
-"""Work on claims that spans models or has side effects.
-
-Every function takes keyword arguments only and runs in one transaction.
-Evidence services live in claims/evidence_services.py, firmness in
-claims/scoring.py, events and review flags in claims/events.py; this module
-covers the claim itself, its verdict and the review queue.
-"""
+"""The claim itself: recording it, editing it, its verdict and its place in the review queue."""
 
 from __future__ import annotations
 
@@ -17,36 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.events import claim_event_add, claim_flag_for_review
-from claims.models import (
-    CLAIM_TEXT_MAX,
-    NOTE_MAX,
-    Claim,
-    EventKind,
-    Evidence,
-    Tag,
-    Verdict,
-    VerdictChange,
-)
-from claims.scoring import claim_recompute_firmness
+from claims.models import NOTE_MAX, Claim, EventKind, Evidence, Tag, Verdict, VerdictChange
+from claims.services.changes import ClaimVersionConflict, claim_lock, claim_record_change
+from claims.services.scoring import claim_recompute_firmness
+from claims.services.timeline import claim_event_add, claim_flag_for_review
+from factcheck.users import signed_in
 
-SLUG_BASE_MAX = 70
-TAG_MAX = 60
 EDITABLE_FIELDS = ("text", "context", "claimant", "first_seen", "expected_by", "published")
 
 
-class ClaimVersionConflict(Exception):
-    """The claim changed since the caller read it."""
-
-    def __init__(self, current: int) -> None:
-        super().__init__(
-            f"The claim has changed since you read it (it is now at version {current})."
-        )
-        self.current = current
-
-
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(text, allow_unicode=True)[:SLUG_BASE_MAX].rstrip("-") or "claim"
+    base = slugify(text, allow_unicode=True)[: Claim.SLUG_BASE_MAX].rstrip("-") or "claim"
     slug, n = base, 1
     taken = Claim.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
@@ -64,26 +39,14 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
         name = " ".join(str(raw).split())
         if not name:
             continue
-        if len(name) > TAG_MAX:
-            raise ValidationError({"tags": f"A tag may have at most {TAG_MAX} characters."})
+        if len(name) > Tag.NAME_MAX:
+            raise ValidationError({"tags": f"A tag may have at most {Tag.NAME_MAX} characters."})
         slug = slugify(name, allow_unicode=True)
         if not slug:
             raise ValidationError({"tags": f"The tag {name!r} has no letters or digits."})
         tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
         tags.append(tag)
     return tags
-
-
-def claim_lock(claim: Claim, expected_version: int | None) -> Claim:
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ClaimVersionConflict(locked.version)
-    return locked
-
-
-def claim_bump_version(claim: Claim, *fields: str) -> None:
-    claim.version += 1
-    claim.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
@@ -107,7 +70,7 @@ def claim_create(
         first_seen=first_seen,
         expected_by=expected_by,
         published=published,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=signed_in(user),
     )
     claim.full_clean()
     claim.save()
@@ -145,12 +108,13 @@ def claim_update(
             claim.tags.set(new_tags)
             changed.append("tags")
     if changed:
-        claim_bump_version(claim, *[name for name in changed if name != "tags"])
-        claim_event_add(
+        claim_record_change(
             claim=claim,
             kind=EventKind.EDITED,
             summary=f"Claim edited: {', '.join(changed)}",
             actor=user,
+            saved_fields=tuple(name for name in changed if name != "tags"),
+            recompute=False,  # the words and how they are shown; the evidence is as it was
             fields=changed,
         )
     return claim
@@ -201,22 +165,21 @@ def claim_set_verdict(
         previous=claim.verdict,
         verdict=verdict,
         note=note,
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by=signed_in(user),
     )
     change.evidence.set(resting_on)
     claim.verdict = verdict
-    claim_bump_version(claim, "verdict")
-    claim_event_add(
+    claim_record_change(
         claim=claim,
         kind=EventKind.VERDICT_CHANGED,
         summary=f"Verdict: {Verdict(change.previous).label} → {Verdict(verdict).label}. {note}",
         actor=user,
+        saved_fields=("verdict",),
         previous=change.previous,
         verdict=verdict,
         note=note,
         evidence=[item.pk for item in resting_on],
     )
-    claim_recompute_firmness(claim=claim)
     return change
 
 
@@ -232,7 +195,7 @@ def claim_apply_changes(
     **fields: Any,
 ) -> Claim:
     """An editor's edit in one step: fields, tags and a change of verdict, or none of them."""
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    locked = claim_lock(claim)
     if expected_etags is not None and locked.etag not in set(expected_etags):
         raise ClaimVersionConflict(locked.version)
     tags = fields.pop("tags", None)
@@ -246,13 +209,18 @@ def claim_apply_changes(
 
 @transaction.atomic
 def claim_clear_review(*, claim: Claim, user: Any = None, note: str = "") -> Claim:
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim = claim_lock(claim)
     if not claim.needs_review:
         return claim
     claim.needs_review, claim.review_reasons = False, []
-    claim_bump_version(claim, "needs_review", "review_reasons")
-    summary = "Review done" + (f": {note.strip()}" if note.strip() else ".")
-    claim_event_add(claim=claim, kind=EventKind.REVIEW_CLEARED, summary=summary, actor=user)
+    claim_record_change(
+        claim=claim,
+        kind=EventKind.REVIEW_CLEARED,
+        summary="Review done" + (f": {note.strip()}" if note.strip() else "."),
+        actor=user,
+        saved_fields=("needs_review", "review_reasons"),
+        recompute=False,
+    )
     return claim
 
 
@@ -271,12 +239,10 @@ def claims_flag_overdue(*, today: datetime.date | None = None) -> int:
 
 
 __all__ = [
-    "CLAIM_TEXT_MAX",
     "ClaimVersionConflict",
+    "claim_apply_changes",
     "claim_clear_review",
     "claim_create",
-    "claim_event_add",
-    "claim_flag_for_review",
     "claim_set_verdict",
     "claim_update",
     "claims_flag_overdue",

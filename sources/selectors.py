@@ -1,4 +1,6 @@
-"""Which sources the public may see. `sources` does not know about claims, so the app that
+"""Reads of sources that depend on who asks: which sources and publishers the public may see.
+
+Which sources the public may see. `sources` does not know about claims, so the app that
 publishes things (claims) registers the rule; until it does, the public sees none."""
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from factcheck.users import has_perm
 from sources.models import Publisher, Source
 
 PublicFilter = Callable[[QuerySet[Source]], QuerySet[Source]]
@@ -25,12 +28,12 @@ def public_sources(queryset: QuerySet[Source]) -> QuerySet[Source]:
 
 
 def sources_visible_to(user: Any, queryset: QuerySet[Source]) -> QuerySet[Source]:
-    if user is not None and user.is_authenticated and user.has_perm("sources.view_source"):
+    if has_perm(user, "sources.view_source"):
         return queryset
     return public_sources(queryset)
 
 
 def publishers_visible_to(user: Any, queryset: QuerySet[Publisher]) -> QuerySet[Publisher]:
-    if user is not None and user.is_authenticated and user.has_perm("sources.view_publisher"):
+    if has_perm(user, "sources.view_publisher"):
         return queryset
     return queryset.filter(pk__in=public_sources(Source.objects.all()).values("publisher"))

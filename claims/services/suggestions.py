@@ -17,9 +17,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from claims.assessment import Assessment, assess
-from claims.events import claim_event_add, claim_flag_for_review, claim_withdraw_review_reason
 from claims.models import Claim, EventKind, Evidence, LabelledBy
-from claims.scoring import claim_recompute_firmness
+from claims.services.scoring import claim_recompute_firmness
+from claims.services.timeline import (
+    claim_event_add,
+    claim_flag_for_review,
+    claim_withdraw_review_reason,
+)
 from sources.models import Source, SourceSnapshot
 
 logger = logging.getLogger(__name__)
@@ -106,7 +110,7 @@ def _store(evidence: Evidence, assessment: Assessment, snapshot_number: int) -> 
     evidence.suggestion_confidence = round(assessment.confidence, 3)
     evidence.suggested_passage = assessment.passage
     evidence.suggestion_cues = [cue.as_dict() for cue in assessment.cues]
-    evidence.suggestion_method = assessment.method[:20]
+    evidence.suggestion_method = assessment.method[: Evidence.METHOD_MAX]
     evidence.suggestion_snapshot = snapshot_number
     evidence.suggested_at = timezone.now()
     fields = [*SUGGESTION_FIELDS, "updated_at"]

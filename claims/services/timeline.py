@@ -1,5 +1,5 @@
-"""The claim's timeline and its place in the review queue: the low-level writes
-that every other claims service goes through."""
+"""The claim's timeline and its place in the review queue: the low-level writes that every
+other claims service goes through."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ from typing import Any
 from django.utils import timezone
 
 from claims.models import Claim, ClaimEvent, EventKind
+from factcheck.users import signed_in
 
 
 def claim_event_add(
     *, claim: Claim, kind: str, summary: str, actor: Any = None, **data: Any
 ) -> ClaimEvent:
-    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return ClaimEvent.objects.create(
-        claim=claim, kind=kind, summary=summary[:1000], actor=actor, data=data
+        claim=claim,
+        kind=kind,
+        summary=summary[: ClaimEvent.SUMMARY_MAX],
+        actor=signed_in(actor),
+        data=data,
     )
 
 
@@ -25,7 +29,7 @@ def claim_flag_for_review(*, claim: Claim, code: str, message: str, **data: Any)
     A reason replaces an older one with the same code, so a code names one
     concern (`verdict_mismatch`, `source:12`) and the queue shows its latest state.
     """
-    message = message[:1000]  # as stored, so that the same long reason is recognised
+    message = message[: ClaimEvent.SUMMARY_MAX]  # as stored: the same long reason is recognised
     if any(r.get("code") == code and r.get("message") == message for r in claim.review_reasons):
         return False
     reasons = [r for r in claim.review_reasons if r.get("code") != code]

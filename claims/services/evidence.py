@@ -8,25 +8,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.events import claim_event_add, claim_withdraw_review_reason
-from claims.models import NOTE_MAX, Claim, EventKind, Evidence, LabelledBy
-from claims.scoring import claim_recompute_firmness
-from claims.services import claim_bump_version, claim_lock
-from claims.suggestions import (
+from claims.models import Claim, EventKind, Evidence, LabelledBy
+from claims.services.changes import claim_lock, claim_record_change
+from claims.services.suggestions import (
     assessment_reason_code,
     editor_reading,
     evidence_suggest,
     suggested_reading,
 )
+from claims.services.timeline import claim_withdraw_review_reason
+from factcheck.users import signed_in
 from sources.addresses import InvalidSourceURL
 from sources.models import Source
-from sources.scheduling import source_queue_check
 from sources.services import source_get_or_create
+from sources.tasks import source_queue_check
 
 LABEL_FIELDS = ("stance", "certainty", "kind", "quote", "derived_from")
 # The labels an editor decides on; with neither given, they are read from the source.
 JUDGEMENT_FIELDS = ("stance", "certainty")
-REASON_MAX = 500
 
 
 class EvidenceAlreadyLinked(Exception):
@@ -76,8 +75,7 @@ def evidence_add(
     if existing is not None:
         raise EvidenceAlreadyLinked(existing)
     evidence = _save_new_evidence(claim, linked, origin, user, labelled_by, labels)
-    claim_bump_version(claim)
-    claim_event_add(
+    claim_record_change(
         claim=claim,
         kind=EventKind.EVIDENCE_ADDED,
         summary=f"{linked.publisher.name} linked: {_stance_words(evidence)}",
@@ -86,7 +84,6 @@ def evidence_add(
         source=linked.pk,
         stance=evidence.stance,
     )
-    claim_recompute_firmness(claim=claim)
     if linked.last_checked_at is None and not linked.paused:
         # A source nobody has fetched yet is fetched at once, once this link is committed.
         source_queue_check(source=linked)
@@ -102,13 +99,12 @@ def _save_new_evidence(
     labels: dict[str, Any],
 ) -> Evidence:
     labelled_by = labelled_by or _labelled_by(labels)
-    by_editor = labelled_by == LabelledBy.EDITOR and getattr(user, "is_authenticated", False)
     evidence = Evidence(
         claim=claim,
         source=linked,
         derived_from=origin if origin != linked else None,
         labelled_by=labelled_by,
-        labelled_by_user=user if by_editor else None,
+        labelled_by_user=signed_in(user) if labelled_by == LabelledBy.EDITOR else None,
         **labels,
     )
     evidence.full_clean(exclude=["claim", "source", "derived_from"])
@@ -136,7 +132,7 @@ def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> 
     unknown = set(labels) - set(LABEL_FIELDS)
     if unknown:
         raise TypeError(f"evidence_relabel cannot change {', '.join(sorted(unknown))}")
-    claim = claim_lock(evidence.claim, None)
+    claim = claim_lock(evidence.claim)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if labels.get("derived_from") == evidence.source:
         labels["derived_from"] = None  # a source cannot rely on itself
@@ -146,11 +142,13 @@ def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> 
     for name, value in changed.items():
         setattr(evidence, name, value)
     evidence.labelled_by = LabelledBy.EDITOR
-    evidence.labelled_by_user = user if getattr(user, "is_authenticated", False) else None
+    evidence.labelled_by_user = signed_in(user)
     evidence.full_clean(exclude=["claim", "source", "derived_from"])
     evidence.save()
-    claim_bump_version(claim)
-    claim_event_add(
+    if suggested_reading(evidence) == editor_reading(evidence):
+        # The editor took the text's reading: a review reason raised by it is answered.
+        claim_withdraw_review_reason(claim=claim, code=assessment_reason_code(evidence.pk))
+    claim_record_change(
         claim=claim,
         kind=EventKind.EVIDENCE_RELABELLED,
         summary=f"Evidence #{evidence.pk} relabelled: {', '.join(sorted(changed)) or 'confirmed'}",
@@ -158,10 +156,6 @@ def evidence_relabel(*, evidence: Evidence, user: Any = None, **labels: Any) -> 
         evidence=evidence.pk,
         fields=sorted(changed),
     )
-    if suggested_reading(evidence) == editor_reading(evidence):
-        # The editor took the text's reading: a review reason raised by it is answered.
-        claim_withdraw_review_reason(claim=claim, code=assessment_reason_code(evidence.pk))
-    claim_recompute_firmness(claim=claim)
     return evidence
 
 
@@ -181,17 +175,17 @@ def evidence_deprecate(*, evidence: Evidence, reason: str, user: Any = None) -> 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why this evidence no longer counts."})
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"A reason may have at most {REASON_MAX} characters."})
-    claim = claim_lock(evidence.claim, None)
+    if len(reason) > Evidence.REASON_MAX:
+        limit = Evidence.REASON_MAX
+        raise ValidationError({"reason": f"A reason may have at most {limit} characters."})
+    claim = claim_lock(evidence.claim)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.deprecated:
         return evidence
     evidence.deprecated, evidence.deprecated_reason = True, reason
     evidence.deprecated_at = timezone.now()
     evidence.save(update_fields=["deprecated", "deprecated_reason", "deprecated_at", "updated_at"])
-    claim_bump_version(claim)
-    claim_event_add(
+    claim_record_change(
         claim=claim,
         kind=EventKind.EVIDENCE_DEPRECATED,
         summary=f"Evidence #{evidence.pk} deprecated: {reason}",
@@ -199,23 +193,10 @@ def evidence_deprecate(*, evidence: Evidence, reason: str, user: Any = None) -> 
         evidence=evidence.pk,
         reason=reason,
     )
-    claim_recompute_firmness(claim=claim)
     return evidence
 
 
-def quote_in_text(quote: str, text: str) -> bool:
-    """Whether the quoted words still stand in the text, ignoring case, spacing and quote marks."""
-
-    def fold(value: str) -> str:
-        for curly, straight in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
-            value = value.replace(curly, straight)
-        return " ".join(value.lower().split())
-
-    return fold(quote) in fold(text)
-
-
 __all__ = [
-    "NOTE_MAX",
     "EvidenceAlreadyLinked",
     "evidence_accept_suggestion",
     "evidence_add",

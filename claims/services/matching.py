@@ -1,11 +1,9 @@
-"""Which claims a text speaks to, for callers and for editors: searches, and link offers.
+"""Which claims a text speaks to, for callers and for link offers.
 
 The index over every claim's text (claims.matching) is kept once per process and
 rebuilt only when a claim's text changes; a cheap stamp of the claims table (how many,
 the latest change) says when to look. Searches never show a caller a claim they may not
-see. When a source gets a new version, claims its text strongly matches (and that do not
-cite it yet) are offered to editors as LinkOffers, which they accept (the source becomes
-evidence, labelled by the assessor) or dismiss (it is never offered again).
+see.
 """
 
 from __future__ import annotations
@@ -17,19 +15,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone
 
-from claims.events import claim_event_add
-from claims.evidence_services import EvidenceAlreadyLinked, evidence_add
-from claims.matching import ClaimIndex, ClaimText, Match, build_index
-from claims.models import Claim, EventKind, Evidence, LinkOffer, LinkOfferStatus
+from claims.matching import ClaimIndex, ClaimText, build_index
+from claims.models import Claim
 from sources.addresses import InvalidSourceURL, normalise_url
 from sources.extraction import extract
 from sources.fetching import FetchOptions, FetchResult, fetch
-from sources.models import Source, SourceSnapshot
-from sources.visibility import sources_visible_to
+from sources.models import Source
+from sources.selectors import sources_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +32,6 @@ SCAN_LIMIT = 500
 # Saves are re-read this far back: a transaction may commit a claim saved before the last
 # look, and its time would otherwise be behind the stamp already.
 REREAD_MARGIN = timedelta(minutes=5)
-# The strongest matches offered from one version of a source.
-OFFERS_PER_VERSION = 20
 # A page fetched for a match request: an API caller is waiting, so shorter than a recheck.
 MATCH_FETCH_DEADLINE = 20.0
 MATCH_FETCH_MAX_WAIT = 5.0
@@ -59,16 +51,6 @@ class ClaimMatch:
     score: float
     passage: str
     strong: bool
-
-
-class LinkOfferDecided(Exception):
-    """The offer was already decided the other way."""
-
-    def __init__(self, offer: LinkOffer) -> None:
-        when = f" on {offer.decided_at:%Y-%m-%d %H:%M}" if offer.decided_at else ""
-        by = f" by {offer.decided_by}" if offer.decided_by else ""
-        super().__init__(f"This offer was already {offer.get_status_display().lower()}{by}{when}.")
-        self.offer = offer
 
 
 class PageUnreadable(Exception):
@@ -222,117 +204,12 @@ def _extracted_text(result: FetchResult) -> str | None:
     return page.text
 
 
-# --- Link offers -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def source_offer_links(*, source: Source, snapshot: SourceSnapshot) -> list[LinkOffer]:
-    """Offer the source to the claims its new version strongly matches; the offers made
-    or brought up to date. Claims citing it already, and offers decided, are left alone."""
-    index, limits = claim_index()
-    linked = set(Evidence.objects.live().filter(source=source).values_list("claim_id", flat=True))
-    matches = index.search(
-        snapshot.text, limit=OFFERS_PER_VERSION + len(linked), min_score=limits.strong_at
-    )
-    matches = [m for m in matches if m.claim_id not in linked][:OFFERS_PER_VERSION]
-    if not matches:
-        return []
-    claims = Claim.objects.in_bulk([m.claim_id for m in matches])
-    earlier = {o.claim_id: o for o in LinkOffer.objects.select_for_update().filter(source=source)}
-    offers = []
-    for match in matches:
-        claim = claims.get(match.claim_id)
-        if claim is None:
-            continue  # removed since the index was built
-        offer = _offer(claim, source, snapshot, match, earlier.get(claim.pk), index.method)
-        if offer is not None:
-            offers.append(offer)
-    return offers
-
-
-def _offer(
-    claim: Claim,
-    source: Source,
-    snapshot: SourceSnapshot,
-    match: Match,
-    earlier: LinkOffer | None,
-    method: str,
-) -> LinkOffer | None:
-    if earlier is not None:
-        if earlier.status != LinkOfferStatus.OPEN:
-            return None  # an editor decided: never offered again
-        earlier.score, earlier.passage, earlier.method = match.score, match.passage, method
-        earlier.save(update_fields=["score", "passage", "method"])
-        return earlier
-    offer = LinkOffer.objects.create(
-        claim=claim, source=source, score=match.score, passage=match.passage, method=method
-    )
-    claim_event_add(
-        claim=claim,
-        kind=EventKind.LINK_OFFERED,
-        summary=(
-            f"{source.publisher.name}: {source.title or source.url} may speak to this claim "
-            f"(match {match.score:.2f}): “{match.passage}”"
-        ),
-        source=source.pk,
-        snapshot=snapshot.number,
-        offer=offer.pk,
-        score=match.score,
-    )
-    return offer
-
-
-@transaction.atomic
-def link_offer_accept(*, offer: LinkOffer, user: Any) -> LinkOffer:
-    """Link the offered source as evidence of the claim; the assessor reads its labels."""
-    offer = _locked(offer)
-    if offer.status == LinkOfferStatus.ACCEPTED:
-        return offer
-    if offer.status != LinkOfferStatus.OPEN:
-        raise LinkOfferDecided(offer)
-    try:
-        evidence = evidence_add(claim=offer.claim, source=offer.source, user=user)
-    except EvidenceAlreadyLinked as exc:  # an editor linked it by hand meanwhile
-        evidence = exc.existing
-    return _decide(offer, LinkOfferStatus.ACCEPTED, user, evidence)
-
-
-@transaction.atomic
-def link_offer_dismiss(*, offer: LinkOffer, user: Any) -> LinkOffer:
-    """Not evidence of this claim: the source is not offered to it again."""
-    offer = _locked(offer)
-    if offer.status == LinkOfferStatus.DISMISSED:
-        return offer
-    if offer.status != LinkOfferStatus.OPEN:
-        raise LinkOfferDecided(offer)
-    return _decide(offer, LinkOfferStatus.DISMISSED, user, None)
-
-
-def _locked(offer: LinkOffer) -> LinkOffer:
-    return (
-        LinkOffer.objects.select_for_update(of=("self",))
-        .select_related("claim", "source__publisher", "decided_by")
-        .get(pk=offer.pk)
-    )
-
-
-def _decide(offer: LinkOffer, status: str, user: Any, evidence: Evidence | None) -> LinkOffer:
-    offer.status, offer.evidence = status, evidence
-    offer.decided_at = timezone.now()
-    offer.decided_by = user if getattr(user, "is_authenticated", False) else None
-    offer.save(update_fields=["status", "evidence", "decided_at", "decided_by"])
-    return offer
-
-
 __all__ = [
     "ClaimMatch",
-    "LinkOfferDecided",
     "PageUnreadable",
     "Thresholds",
     "claim_index",
+    "claim_index_forget",
     "claims_match",
-    "link_offer_accept",
-    "link_offer_dismiss",
-    "source_offer_links",
     "url_text",
 ]
