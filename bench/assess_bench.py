@@ -48,7 +48,7 @@ def article_length(text: str) -> bool:
 def fnc_pairs(directory: Path, count: int) -> list[Pair]:
     """Article-length bodies, each with its headlines in turn, one body after another, so
     that as many different bodies as possible are read."""
-    from claims.assessment.fnc import load_fnc
+    from analysis.assessment.fnc import load_fnc
 
     headlines: dict[int, list[str]] = defaultdict(list)
     bodies: dict[int, str] = {}
@@ -67,7 +67,7 @@ def fnc_pairs(directory: Path, count: int) -> list[Pair]:
 def own_set_pairs(count: int) -> list[Pair]:
     """Each labelled claim against its own text followed by the texts after it, up to
     article length: the passage that matters is somewhere in a long document."""
-    from claims.assessment.evaluation import load_own_set
+    from analysis.assessment.evaluation import load_own_set
 
     labelled = load_own_set()
     pairs: list[Pair] = []
@@ -90,14 +90,14 @@ def split_and_tokenise(claim: str, document: str) -> Any:
 
 def text_layer(claim: str, document: str) -> Any:
     """The assessor's own first step: its sentence splitter and content stems."""
-    from claims.assessment.text import content_stems, split_sentences
+    from analysis.text import content_stems, split_sentences
 
     sentences = split_sentences(document)
     return content_stems(claim), [content_stems(s.text) for s in sentences]
 
 
 def assessor(method: str) -> Callable[[str, str], Any]:
-    from claims.assessment.evaluation import METHODS
+    from analysis.assessment.evaluation import METHODS
 
     return METHODS[method]()
 
@@ -108,7 +108,7 @@ def timed(work: Callable[[str, str], Any], pairs: Sequence[Pair], rounds: int) -
     pause is left out with it)."""
     for claim, document in pairs[:WARM_UP]:  # caches filled, code paths warm
         work(claim, document)
-    from claims.assessment.rules import forget_read_texts
+    from analysis.assessment.rules import forget_read_texts
 
     took = [float("inf")] * len(pairs)
     for _ in range(rounds):
@@ -133,7 +133,7 @@ def timed(work: Callable[[str, str], Any], pairs: Sequence[Pair], rounds: int) -
 def load_pairs(count: int) -> tuple[str, list[Pair]]:
     from django.conf import settings
 
-    from claims.assessment.fnc import FncDataMissing
+    from analysis.assessment.fnc import FncDataMissing
 
     try:
         return "FNC-1 bodies", fnc_pairs(Path(settings.FACTCHECK_FNC1_DIR), count)

@@ -12,7 +12,7 @@ articles are FNC-1 bodies of 700–900 words, read from settings.FACTCHECK_FNC1_
 without that data, the labelled set's texts run together to that length. The model's load
 (importing torch included) happens once per process and is timed on its own.
 
-Thresholds: every text of claims/assessment/data/labelled.jsonl is searched against an
+Thresholds: every text of analysis/assessment/data/labelled.jsonl is searched against an
 index of all its claims; a pair "speaks to" its claim unless labelled unrelated. On the dev
 split, `suggest_at` is the threshold with the best F1 and `strong_at` the lowest threshold
 above every unrelated pair's score (the rule docs/matching.md gives for both methods); the
@@ -60,7 +60,7 @@ def fnc_corpus() -> tuple[list[str], list[str]]:
     """FNC-1's distinct headlines, and its bodies of article length."""
     from django.conf import settings
 
-    from claims.assessment.fnc import load_fnc
+    from analysis.assessment.fnc import load_fnc
 
     pairs = load_fnc(Path(settings.FACTCHECK_FNC1_DIR))
     headlines = sorted({pair.headline for pair in pairs})
@@ -71,7 +71,7 @@ def fnc_corpus() -> tuple[list[str], list[str]]:
 
 def labelled_corpus() -> tuple[list[str], list[str]]:
     """The labelled set's claims, and its texts run together to article length."""
-    from claims.assessment.evaluation import load_own_set
+    from analysis.assessment.evaluation import load_own_set
 
     labelled = load_own_set()
     articles, parts = [], []
@@ -88,7 +88,7 @@ def article_length(text: str) -> bool:
 
 
 def load_corpus() -> tuple[str, list[str], list[str]]:
-    from claims.assessment.fnc import FncDataMissing
+    from analysis.assessment.fnc import FncDataMissing
 
     try:
         return ("FNC-1", *fnc_corpus())
@@ -99,8 +99,8 @@ def load_corpus() -> tuple[str, list[str], list[str]]:
 
 def claim_texts(real: Sequence[str], count: int) -> list[Any]:
     """`count` distinct claims: the real ones first, then claims.datagen's kind of claim."""
+    from analysis.matching import ClaimText
     from claims.datagen import ACTIONS, ACTORS, OBJECTS, PLACES
-    from claims.matching import ClaimText
 
     made = [
         f"{actor.capitalize()} {action} {thing} {place}"
@@ -128,8 +128,8 @@ def mean_ms(work: Callable[[str], Any], articles: Sequence[str]) -> float:
 
 
 def time_method(method: str, claims: Sequence[Any], articles: Sequence[str]) -> dict[str, float]:
-    from claims.matching import build_index
-    from claims.matching.embedding import forget_claim_vectors
+    from analysis.matching import build_index
+    from analysis.matching.embedding import forget_claim_vectors
 
     forget_claim_vectors()  # the first build embeds every claim
     took = []
@@ -147,7 +147,7 @@ def time_method(method: str, claims: Sequence[Any], articles: Sequence[str]) -> 
 def speed(sizes: Sequence[int], article_count: int) -> dict[str, Any]:
     import torch
 
-    from claims.matching.embedding import load_model
+    from analysis.matching.embedding import load_model
 
     source, real_claims, articles = load_corpus()
     articles = articles[:article_count]
@@ -170,8 +170,8 @@ def speed(sizes: Sequence[int], article_count: int) -> dict[str, Any]:
 def labelled_scores(method: str) -> tuple[dict[str, tuple[list[float], list[bool]]], Any]:
     """Per split, each labelled pair's score for its own claim, and whether the text speaks
     to it; the index holds every distinct claim of the file, as in docs/matching.md."""
-    from claims.assessment.evaluation import load_own_set
-    from claims.matching import ClaimText, build_index
+    from analysis.assessment.evaluation import load_own_set
+    from analysis.matching import ClaimText, build_index
 
     pairs = load_own_set()
     ids = {text: number for number, text in enumerate(sorted({p.claim for p in pairs}), 1)}

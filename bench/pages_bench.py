@@ -109,8 +109,8 @@ def bare_list(request: Any) -> Any:
     from django.http import HttpResponse
     from django.utils.html import escape
 
-    from claims.listing import PAGE_SIZE
     from claims.models import Claim
+    from public.listing import PAGE_SIZE
 
     rows = Claim.objects.filter(published=True).order_by("-updated_at", "-id")
     fields = ("slug", "text", "verdict", "firmness_score", "firmness_level", "updated_at")

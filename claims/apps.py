@@ -16,7 +16,7 @@ class ClaimsConfig(AppConfig):
 
         source_changed.connect(receivers.on_source_changed, dispatch_uid="claims.source_changed")
         source_changed.connect(
-            receivers.on_source_snapshot, dispatch_uid="claims.matching.source_changed"
+            receivers.on_source_snapshot, dispatch_uid="claims.link_offers.source_changed"
         )
         publisher_changed.connect(
             receivers.on_publisher_changed, dispatch_uid="claims.publisher_changed"

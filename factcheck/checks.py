@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from claims.matching.embedding import missing_packages
+from analysis.matching.embedding import missing_packages
 
 SUPPORTED_BROKERS = {"filesystem", "redis", "rediss", "sqla+sqlite", "sqla+postgresql", "memory"}
 SUPPORTED_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
@@ -96,7 +96,7 @@ def check_match_method(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 @register(Tags.compatibility)
 def check_assess_method(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    from claims.assessment.model import MODEL_FILE
+    from analysis.assessment.learned import MODEL_FILE
 
     if settings.FACTCHECK_ASSESS_METHOD != "model" or MODEL_FILE.exists():
         return []

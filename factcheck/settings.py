@@ -55,12 +55,14 @@ INSTALLED_APPS = [
     "factcheck.apps.FactcheckConfig",
     "sources",
     "claims",
+    "analysis",
+    "public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A strict Content-Security-Policy on the public pages only (claims/csp.py).
-    "claims.csp.PublicPagesCSPMiddleware",
+    # A strict Content-Security-Policy on the public pages only (public/csp.py).
+    "public.csp.PublicPagesCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -262,12 +264,12 @@ FACTCHECK_ARCHIVE_URL = env_str("FACTCHECK_ARCHIVE_URL", "https://archive.org/wa
 FACTCHECK_EXPECTED_BY_HOUR = env_int("FACTCHECK_EXPECTED_BY_HOUR", 6, minimum=0, maximum=23)
 FACTCHECK_ORGANISATION = env_str("FACTCHECK_ORGANISATION", "factcheck desk")
 
-# --- Evidence analysis (claims.assessment, claims.matching) ----------------
+# --- Evidence analysis (analysis.assessment, analysis.matching) ----------------
 # How sources are read against claims: `rules` (cue words) or `model` (FNC-1-trained stance).
 FACTCHECK_ASSESS_METHOD = env_choice("FACTCHECK_ASSESS_METHOD", "rules", ("rules", "model"))
 # Matching claims to a text: `lexical` needs nothing more; `embedding` needs `pip install .[ml]`.
 FACTCHECK_MATCH_METHOD = env_choice("FACTCHECK_MATCH_METHOD", "lexical", ("lexical", "embedding"))
-# Scores in [0, 1]; unset means the method's own defaults (claims/matching/*.py).
+# Scores in [0, 1]; unset means the method's own defaults (analysis/matching/*.py).
 FACTCHECK_MATCH_SUGGEST_AT = env_optional_float("FACTCHECK_MATCH_SUGGEST_AT", 0.0, 1.0)
 FACTCHECK_MATCH_STRONG_AT = env_optional_float("FACTCHECK_MATCH_STRONG_AT", 0.0, 1.0)
 # Where `make eval` reads the Fake News Challenge (FNC-1) training data; never committed.

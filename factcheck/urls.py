@@ -11,5 +11,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("factcheck.api_urls", namespace="api")),
-    path("", include("claims.urls")),
+    path("", include("public.urls")),
 ]

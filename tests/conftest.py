@@ -9,7 +9,7 @@ import os
 import pytest
 from django.conf import settings
 
-from claims.matching.embedding import missing_packages
+from analysis.matching.embedding import missing_packages
 from claims.services.matching import claim_index_forget
 from tests.factories import EditorFactory
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from claims.matching import Match
+from analysis.matching import Match
 from claims.models import Claim, EventKind, Evidence, LinkOffer, LinkOfferStatus
 from claims.services.evidence import EvidenceAlreadyLinked, evidence_add
 from claims.services.matching import claim_index

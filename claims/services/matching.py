@@ -1,6 +1,6 @@
 """Which claims a text speaks to, for callers and for link offers.
 
-The index over every claim's text (claims.matching) is kept once per process and
+The index over every claim's text (analysis.matching) is kept once per process and
 rebuilt only when a claim's text changes; a cheap stamp of the claims table (how many,
 the latest change) says when to look. Searches never show a caller a claim they may not
 see.
@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max
 
-from claims.matching import ClaimIndex, ClaimText, build_index
+from analysis.matching import ClaimIndex, ClaimText, build_index
 from claims.models import Claim
 from sources.addresses import InvalidSourceURL, normalise_url
 from sources.extraction import extract

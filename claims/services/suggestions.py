@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from claims.assessment import Assessment, assess
+from analysis.assessment import Assessment, assess
 from claims.models import Claim, EventKind, Evidence, LabelledBy
 from claims.services.scoring import claim_recompute_firmness
 from claims.services.timeline import (

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.assessment import CERTAINTIES, STANCES, assess
-from claims.assessment.text import content_stems, split_sentences
+from analysis.assessment import CERTAINTIES, STANCES, assess
+from analysis.text import content_stems, split_sentences
 
 CLAIM = "Chery will build cars at Jaguar Land Rover's UK factories."
 

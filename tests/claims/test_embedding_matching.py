@@ -16,8 +16,8 @@ from typing import Any, cast
 import pytest
 from django.test import override_settings
 
-from claims.matching import ClaimText, build_index, embedding
-from claims.matching.embedding import DEFAULT_SUGGEST_AT, EmbeddingIndex
+from analysis.matching import ClaimText, build_index, embedding
+from analysis.matching.embedding import DEFAULT_SUGGEST_AT, EmbeddingIndex
 from claims.models import Claim
 from claims.services.matching import claim_index_forget
 from factcheck.checks import check_match_method

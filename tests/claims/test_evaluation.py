@@ -16,13 +16,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from claims.assessment.evaluation import (
-    evaluate_own_set,
-    fnc_baselines,
-    load_own_set,
-    score_fnc,
-)
-from claims.assessment.fnc import (
+from analysis.assessment.evaluation import evaluate_own_set, fnc_baselines, load_own_set, score_fnc
+from analysis.assessment.fnc import (
     FncDataMissing,
     FncPair,
     fit_overlap_threshold,
@@ -31,7 +26,7 @@ from claims.assessment.fnc import (
     overlap_stances,
     split_fnc,
 )
-from claims.assessment.metrics import fnc_pair_credit, fnc_weighted_score, score_labels
+from analysis.assessment.metrics import fnc_pair_credit, fnc_weighted_score, score_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPPORTED = "Northwind Motors will build electric cars at its Leipzig plant"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.matching import ClaimText, build_index
-from claims.matching.lexical import (
+from analysis.matching import ClaimText, build_index
+from analysis.matching.lexical import (
     CANDIDATE_FLOOR,
     DEFAULT_STRONG_AT,
     DEFAULT_SUGGEST_AT,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from claims.assessment import STANCES, assess
-from claims.assessment import passages as passages_module
-from claims.assessment.fnc import FncPair
-from claims.assessment.model import MODEL_FILE, load_model, stance_model
-from claims.assessment.training import save, train
+from analysis.assessment import STANCES, assess
+from analysis.assessment import passages as passages_module
+from analysis.assessment.fnc import FncPair
+from analysis.assessment.learned import MODEL_FILE, load_model, stance_model
+from analysis.assessment.training import save, train
 
 pytest.importorskip("sklearn", reason="training needs the train extra (in dev)")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from claims.services import suggestions
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, LabelledBy
+from claims.services import suggestions
 from claims.services.claims import claim_clear_review, claim_create
 from claims.services.evidence import evidence_add, evidence_deprecate, evidence_relabel
 from claims.services.suggestions import evidence_suggest_missing, source_reassess

@@ -88,11 +88,11 @@ def test_a_user_agent_without_a_contact_url_is_a_deploy_error():
 
 
 def test_the_model_method_without_weights_is_an_error(monkeypatch, tmp_path):
-    from claims.assessment import model
+    from analysis.assessment import learned
 
     with override_settings(FACTCHECK_ASSESS_METHOD="model"):
         assert check_assess_method() == []
-        monkeypatch.setattr(model, "MODEL_FILE", tmp_path / "absent.json.gz")
+        monkeypatch.setattr(learned, "MODEL_FILE", tmp_path / "absent.json.gz")
         assert ids(check_assess_method()) == ["factcheck.E005"]
     with override_settings(FACTCHECK_ASSESS_METHOD="rules"):
         assert check_assess_method() == []

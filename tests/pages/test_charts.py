@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from claims import charts
-from claims.charts import firmness_chart
+from public import charts
+from public.charts import firmness_chart
 
 START = datetime.datetime(2026, 1, 22, 9, 0, tzinfo=datetime.UTC)
 

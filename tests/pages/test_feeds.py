@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from claims.feeds import FEED_SIZE
 from claims.models import ClaimEvent
 from claims.services.claims import claim_create, claim_set_verdict
 from claims.services.timeline import claim_flag_for_review
+from public.feeds import FEED_SIZE
 from tests.pages.conftest import Story
 
 ATOM = "{http://www.w3.org/2005/Atom}"

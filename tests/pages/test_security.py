@@ -9,11 +9,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from claims.csp import POLICY
 from claims.models import Claim, EventKind
 from claims.services.claims import claim_create, claim_set_verdict
 from claims.services.evidence import evidence_add, evidence_deprecate
 from claims.services.timeline import claim_event_add
+from public.csp import POLICY
 from tests.factories import PublisherFactory, SourceFactory
 from tests.pages.conftest import Story
 

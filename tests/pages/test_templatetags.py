@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from claims.templatetags.claim_pages import day, http_only, iso, ld_json, meter, verdict_badge
+from public.templatetags.claim_pages import day, http_only, iso, ld_json, meter, verdict_badge
 
 MOMENT = datetime.datetime(2026, 1, 21, 23, 30, tzinfo=datetime.UTC)
 

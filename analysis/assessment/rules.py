@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from claims.assessment import Assessment, Cue
-from claims.assessment.cues import (
+from analysis.assessment import Assessment, Cue
+from analysis.assessment.cues import (
     ATTRIBUTION,
     CONFIRMATION,
     CORRECTION,
@@ -33,7 +33,7 @@ from claims.assessment.cues import (
     claim_is_negated,
     find_cues,
 )
-from claims.assessment.passages import (
+from analysis.assessment.passages import (
     Passage,
     Query,
     Reading,
@@ -41,7 +41,7 @@ from claims.assessment.passages import (
     bm25_scores,
     ranked_sentences,
 )
-from claims.assessment.text import split_sentences
+from analysis.text import split_sentences
 
 UNRELATED_AT = 0.34  # relevance below this: the passage is not about the claim
 RELATED_AT = 0.55  # relevance below this, with no firm cue: only discusses

@@ -13,8 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from claims.caching import respond
-from claims.listing import (
+from claims.models import Claim, Level, Tag, Verdict
+from claims.permissions import sees_unpublished
+from public.caching import respond
+from public.context import claim_page_context, claim_stamp, page_claims, prefetch_page
+from public.listing import (
     PAGE_SIZE,
     ClaimFilters,
     filtered_claims,
@@ -22,9 +25,6 @@ from claims.listing import (
     list_stamp,
     tag_choices,
 )
-from claims.models import Claim, Level, Tag, Verdict
-from claims.page_context import claim_page_context, claim_stamp, page_claims, prefetch_page
-from claims.permissions import sees_unpublished
 
 
 @require_safe

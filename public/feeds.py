@@ -20,8 +20,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from claims.caching import Stamp, respond
 from claims.models import Claim, ClaimEvent
+from public.caching import Stamp, respond
 
 FEED_SIZE = 50
 

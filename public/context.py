@@ -11,10 +11,10 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
-from claims.caching import Stamp, latest
-from claims.charts import firmness_chart
 from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, Stance, Verdict
+from public.caching import Stamp, latest
+from public.charts import firmness_chart
 
 REVIEW_KINDS = (EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED)
 SOURCE_KINDS = (

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from claims.assessment.text import Sentence, claim_terms, content_stems, covered_terms
+from analysis.text import Sentence, claim_terms, content_stems, covered_terms
 
 IDF_TABLE = Path(__file__).parent / "data" / "idf.json.gz"
 K1 = 1.2

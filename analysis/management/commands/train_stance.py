@@ -1,7 +1,7 @@
 """`python manage.py train_stance`: retrain the stance model and the IDF table from FNC-1.
 
 Needs the `train` extra (`pip install -e '.[train]'`) and the FNC-1 training data in
-FACTCHECK_FNC1_DIR. Writes claims/assessment/data/idf.json.gz and stance_model.json.gz;
+FACTCHECK_FNC1_DIR. Writes analysis/assessment/data/idf.json.gz and stance_model.json.gz;
 commit both. Evaluation (`make eval`) then compares the model with the rules.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.assessment.fnc import FncDataMissing, load_fnc, split_fnc
+from analysis.assessment.fnc import FncDataMissing, load_fnc, split_fnc
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if importlib.util.find_spec("sklearn") is None:
             raise CommandError("Training needs scikit-learn: pip install -e '.[train]'")
-        from claims.assessment.training import save, train
+        from analysis.assessment.training import save, train
 
         try:
             pairs = load_fnc(settings.FACTCHECK_FNC1_DIR)

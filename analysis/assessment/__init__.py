@@ -58,11 +58,11 @@ def assess(claim: str, text: str, *, method: str = "rules") -> Assessment:
     on FNC-1 choose the stance (docs/assessment.md compares the two).
     """
     if method == "rules":
-        from claims.assessment.rules import assess_by_rules
+        from analysis.assessment.rules import assess_by_rules
 
         return assess_by_rules(claim, text)
     if method == "model":
-        from claims.assessment.model import assess_by_model
+        from analysis.assessment.learned import assess_by_model
 
         return assess_by_model(claim, text)
     raise ValueError(f"Unknown assessment method {method!r}: use one of {', '.join(METHODS)}.")

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.db.models import Count, Max, QuerySet
 
-from claims.caching import Stamp, latest
 from claims.models import Claim, Level, Tag, Verdict
 from claims.selectors import SEARCH_MAX, claims_filter
+from public.caching import Stamp, latest
 
 PAGE_SIZE = 20
 

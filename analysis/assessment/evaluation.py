@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claims.assessment import CERTAINTIES, STANCES
-from claims.assessment import METHODS as ASSESS_METHODS
-from claims.assessment.fnc import (
+from analysis.assessment import CERTAINTIES, STANCES
+from analysis.assessment import METHODS as ASSESS_METHODS
+from analysis.assessment.fnc import (
     FncPair,
     FncSplit,
     describe_pairs,
     fit_overlap_threshold,
     overlap_stances,
 )
-from claims.assessment.metrics import Scores, fnc_weighted_score, score_labels
+from analysis.assessment.metrics import Scores, fnc_weighted_score, score_labels
 
 Predict = Callable[[str, str], tuple[str, str]]
 
@@ -60,7 +60,7 @@ class LabelledPair:
 
 def predictor(method: str) -> Callable[[], Predict]:
     def build() -> Predict:
-        from claims.assessment import assess
+        from analysis.assessment import assess
 
         def predict(claim: str, text: str) -> tuple[str, str]:
             assessment = assess(claim, text, method=method)

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from claims.assessment import Assessment
-from claims.assessment.features import features
-from claims.assessment.rules import analyse, judge
+from analysis.assessment import Assessment
+from analysis.assessment.features import features
+from analysis.assessment.rules import analyse, judge
 
 MODEL_FILE = Path(__file__).parent / "data" / "stance_model.json.gz"
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import trafilatura
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.assessment import assess
-from claims.assessment.evaluation import json_object
-from sources.extraction import extract
+from analysis.assessment import assess
+from analysis.assessment.evaluation import json_object
 
 
 def read_document(path: str) -> str:
@@ -30,7 +30,9 @@ def read_document(path: str) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"Cannot read {path}: {exc}") from None
     if raw.lstrip()[:1] == "<":
-        return extract(raw, f"file://{Path(path).resolve()}").text or ""
+        # The article's text, as a fetched page's is (sources.fetch.extraction, which this
+        # app may not import): trafilatura on the markup, nothing else.
+        return trafilatura.extract(raw, url=f"file://{Path(path).resolve()}") or ""
     return raw
 
 

@@ -38,11 +38,11 @@ class ClaimIndex(Protocol):
 
 def build_index(claims: Sequence[ClaimText], *, method: str = "lexical") -> ClaimIndex:
     if method == "lexical":
-        from claims.matching.lexical import LexicalIndex
+        from analysis.matching.lexical import LexicalIndex
 
         return LexicalIndex(claims)
     if method == "embedding":
-        from claims.matching.embedding import EmbeddingIndex
+        from analysis.matching.embedding import EmbeddingIndex
 
         return EmbeddingIndex(claims)
     raise ValueError(f"Unknown matching method {method!r}: use 'lexical' or 'embedding'.")

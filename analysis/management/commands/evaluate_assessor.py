@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.assessment.evaluation import (
+from analysis.assessment.evaluation import (
     METHODS,
     OWN_SET_PATH,
     PUBLISHED_FNC,
@@ -33,8 +33,8 @@ from claims.assessment.evaluation import (
     fnc_baselines,
     load_own_set,
 )
-from claims.assessment.fnc import FncDataMissing, FncPair, load_fnc, split_fnc
-from claims.assessment.metrics import Scores
+from analysis.assessment.fnc import FncDataMissing, FncPair, load_fnc, split_fnc
+from analysis.assessment.metrics import Scores
 
 STRONGEST_2017_MACRO_F1 = 0.60
 CONFUSION_CORNER = "gold \\ given"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from claims.assessment import Assessment
-from claims.assessment.cues import NEGATION, find_cues
-from claims.assessment.rules import Analysis
+from analysis.assessment import Assessment
+from analysis.assessment.cues import NEGATION, find_cues
+from analysis.assessment.rules import Analysis
 
 NEARBY = 6
 

@@ -1,6 +1,6 @@
 """Lexical claim matching: which claims a text speaks to, by the claims' own informative words.
 
-Each claim is reduced to its content stems (claims.assessment.text), weighted by inverse
+Each claim is reduced to its content stems (analysis.text), weighted by inverse
 document frequency over the claim collection: a word that few claims use says more about
 which claim a text is about than one that many share. A claim's score against a document
 is the share of its weight that the best passage of one or two consecutive sentences
@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, chain
 
-from claims.assessment.text import claim_terms, content_stems, covered_terms, split_sentences
-from claims.matching import ClaimText, Match
+from analysis.matching import ClaimText, Match
+from analysis.text import claim_terms, content_stems, covered_terms, split_sentences
 
-# Chosen on the dev split of claims/assessment/data/labelled.jsonl (docs/matching.md).
+# Chosen on the dev split of analysis/assessment/data/labelled.jsonl (docs/matching.md).
 DEFAULT_SUGGEST_AT = 0.3
 DEFAULT_STRONG_AT = 0.52
 # Searches for scores at least this high use the short candidate lists; lower ones are exact

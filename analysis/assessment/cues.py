@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claims.assessment.text import content_stems
+from analysis.text import content_stems
 
 HEDGE = "hedge"
 ATTRIBUTION = "attribution"

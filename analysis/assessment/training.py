@@ -1,7 +1,7 @@
 """Training the stance model from FNC-1's training part: `manage.py train_stance`.
 
 Needs the `train` extra (scikit-learn). Steps, all on the bodies that evaluation
-does not hold out (claims.assessment.fnc.split_fnc):
+does not hold out (analysis.assessment.fnc.split_fnc):
 1. the IDF table that passage ranking uses, from those bodies;
 2. features for every pair (features.py);
 3. a logistic regression with balanced class weights, its strength chosen on a
@@ -23,14 +23,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from claims.assessment import STANCES, passages
-from claims.assessment.features import features
-from claims.assessment.fnc import FncPair
-from claims.assessment.metrics import score_labels
-from claims.assessment.model import MODEL_FILE, StanceModel
-from claims.assessment.passages import idf_table
-from claims.assessment.rules import analyse, judge
-from claims.assessment.text import content_stems
+from analysis.assessment import STANCES, passages
+from analysis.assessment.features import features
+from analysis.assessment.fnc import FncPair
+from analysis.assessment.learned import MODEL_FILE, StanceModel
+from analysis.assessment.metrics import score_labels
+from analysis.assessment.passages import idf_table
+from analysis.assessment.rules import analyse, judge
+from analysis.text import content_stems
 
 STRENGTHS = (0.03, 0.1, 0.3, 1.0)
 VALIDATION_PERCENT = 15
