@@ -100,7 +100,7 @@ def load_corpus() -> tuple[str, list[str], list[str]]:
 def claim_texts(real: Sequence[str], count: int) -> list[Any]:
     """`count` distinct claims: the real ones first, then claims.datagen's kind of claim."""
     from analysis.matching import ClaimText
-    from claims.datagen import ACTIONS, ACTORS, OBJECTS, PLACES
+    from claims.demo.generate import ACTIONS, ACTORS, OBJECTS, PLACES
 
     made = [
         f"{actor.capitalize()} {action} {thing} {place}"

@@ -184,8 +184,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["factcheck.api.EditorsWrite"],
-    "DEFAULT_PAGINATION_CLASS": "factcheck.api.StrictCursorPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["factcheck.api.permissions.EditorsWrite"],
+    "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.StrictCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -199,8 +199,8 @@ REST_FRAMEWORK = {
         # POST /api/v1/match/ reads a whole text or fetches a page: a budget of its own.
         "match": env_rate("FACTCHECK_API_MATCH_RATE", "60/min"),
     },
-    "EXCEPTION_HANDLER": "factcheck.api.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "factcheck.openapi.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "factcheck.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "factcheck.api.openapi.ApiAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -275,8 +275,8 @@ FACTCHECK_MATCH_STRONG_AT = env_optional_float("FACTCHECK_MATCH_STRONG_AT", 0.0,
 # Where `make eval` reads the Fake News Challenge (FNC-1) training data; never committed.
 FACTCHECK_FNC1_DIR = Path(env_str("FACTCHECK_FNC1_DIR") or BASE_DIR.parent / "shared" / "fnc1")
 
-# --- Fetch layer (sources.fetching, sources.robots, sources.politeness) ----
-# Limits for fetching a source; see sources/fetching.py for what each outcome means.
+# --- Fetch layer (sources/fetch/: client, robots, politeness) -------------
+# Limits for fetching a source; see sources/fetch/client.py for what each outcome means.
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, minimum=1024)
 FACTCHECK_FETCH_CONNECT_TIMEOUT = env_float(
     "FACTCHECK_FETCH_CONNECT_TIMEOUT", 10.0, minimum=0.1, maximum=300.0

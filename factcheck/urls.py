@@ -10,6 +10,6 @@ admin.site.index_title = "Claims, sources and verdicts"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("factcheck.api_urls", namespace="api")),
+    path("api/v1/", include("factcheck.api.urls", namespace="api")),
     path("", include("public.urls")),
 ]

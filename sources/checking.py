@@ -1,28 +1,9 @@
 """Checking one source: fetch it, keep any new version, and say what happened to it.
 
-`source_check` does the slow part first, with no transaction open: the conditional fetch
-(sources.fetching), the extraction (sources.extraction) and, when the source is dying, the
-look-up of an archived copy (sources.archive). It then records the result in one short
-transaction, on the locked row:
-
-- read (2xx, or a permanent redirect followed) or 304: failure counters reset; a new
-  snapshot when the extracted text changed (source_add_snapshot tells the claims); a new
-  permanent move is recorded in `moved_to` (the source keeps its URL); a dead source is
-  alive again. Health becomes `ok`, except that `changed` and `moved` stay until a later
-  state replaces them: nobody has told us an editor has seen them.
-- blocked or error (5xx, timeouts, resets): `consecutive_errors` grows.
-- gone (404, 410, DNS, refused, soft 404): `consecutive_failures` and `consecutive_errors`
-  grow; the source is dead once FACTCHECK_DEAD_AFTER_FAILURES such failures span at least
-  FACTCHECK_DEAD_MIN_SPAN seconds, and then its archived copy is recorded.
-- deferred (the host's turn is too far off): nothing changes but the next check's time.
-
-`consecutive_errors` counts every check in a row that could not read the page; when it
-reaches the source's `alert_after_errors` (or FACTCHECK_ALERT_AFTER_ERRORS), the claims are
-told once (FAILING). MOVED, DEAD, ALIVE and FAILING go out through `source_changed` after
-the row is saved, inside the transaction, so the claims' events commit with it.
-
-Two checks of one source at once are harmless: the one that records second sees that the
-row's `last_checked_at` is no longer what it read before fetching, and records nothing.
+The slow part (the fetch, the extraction, an archive look-up for a dying source) runs with no
+transaction open; the result is then recorded in one short transaction on the locked row.
+What each outcome does to the source's health and counters, when it is dead, and when the
+claims are told: docs/rechecking.md ("What a check records").
 """
 
 from __future__ import annotations
@@ -38,11 +19,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sources import fetching
 from sources.addresses import InvalidSourceURL, normalise_url
-from sources.archive import ArchivedCopy, archive_lookup
-from sources.extraction import Extracted, extract
-from sources.fetching import FetchResult, Outcome
+from sources.fetch import fetching
+from sources.fetch.archive import ArchivedCopy, archive_lookup
+from sources.fetch.client import FetchOptions, FetchResult, Outcome
+from sources.fetch.extraction import Extracted, extract
 from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
 from sources.scheduling import CheckResult, plan_next_check
 from sources.services import SnapshotTextInvalid, SourceChange, source_add_snapshot
@@ -132,8 +113,8 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
-def _options() -> fetching.FetchOptions:
-    return fetching.FetchOptions.from_settings(ssl_context=_tls_context())
+def _options() -> FetchOptions:
+    return FetchOptions.from_settings(ssl_context=_tls_context())
 
 
 def _extract(result: FetchResult) -> Extracted | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from factcheck.users import signed_in
 from sources.addresses import InvalidSourceURL, domain_of, normalise_url, parent_domains
+from sources.fetch.guard import RefusedURL, validate_fetchable
 from sources.models import (
     Health,
     Publisher,
@@ -20,7 +21,6 @@ from sources.models import (
     normalise_text,
     text_hash,
 )
-from sources.netguard import RefusedURL, validate_fetchable
 from sources.signals import publisher_changed, source_changed
 
 MAX_SNAPSHOT_CHARS = 2_000_000

@@ -1,5 +1,5 @@
-"""The editors' desk for claims. Every write goes through claims.services and
-claims.evidence_services; the admin never saves a claim, evidence or verdict itself."""
+"""The editors' desk for claims. Every write goes through claims.services (claims, evidence,
+link offers); the admin never saves a claim, evidence or verdict itself."""
 
 from django.contrib import admin
 

@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString
 
 from claims.admin import display
 from claims.admin.desk_views import ClaimDeskViews
+from claims.admin.forms import ClaimAdminForm
 from claims.admin.link_offers import open_offers_panel
-from claims.forms import ClaimAdminForm
 from claims.models import Claim
 from claims.services.claims import claim_clear_review
 from sources.models import Publisher

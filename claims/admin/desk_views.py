@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims.admin.display import review_reasons
-from claims.forms import EvidenceAddForm, ReviewDoneForm, VerdictForm, service_errors_to
+from claims.admin.forms import EvidenceAddForm, ReviewDoneForm, VerdictForm, service_errors_to
 from claims.models import Claim, LinkOffer
 from claims.services.claims import claim_clear_review, claim_set_verdict
 from claims.services.evidence import evidence_add

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from claims.admin.display import admin_link, suggestion_cues, suggestion_summary
-from claims.forms import DeprecateForm, EvidenceRelabelForm, service_errors_to
+from claims.admin.forms import DeprecateForm, EvidenceRelabelForm, service_errors_to
 from claims.models import Evidence
 from claims.services.evidence import evidence_accept_suggestion, evidence_deprecate
 

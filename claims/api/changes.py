@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from claims.api.serializers import ClaimEventSerializer
 from claims.models import ClaimEvent
-from factcheck.api import MAX_PAGE_SIZE
+from factcheck.api.pagination import MAX_PAGE_SIZE
 
 SETTLE = datetime.timedelta(seconds=3)
 DEFAULT_LIMIT = 100

@@ -12,7 +12,7 @@ from django_filters.fields import IsoDateTimeField
 
 from claims.models import Claim, Level, Tag, Verdict
 from claims.selectors import SEARCH_MAX, claims_filter
-from factcheck.api import MAX_ID, as_utc
+from factcheck.api.fields import MAX_ID, as_utc
 
 
 class StrictBooleanField(forms.Field):

@@ -24,8 +24,10 @@ from claims.api.serializers import EvidenceSourceSerializer, SourceURLField, cle
 from claims.models import Claim, LinkOffer, LinkOfferStatus
 from claims.services.link_offers import LinkOfferDecided, link_offer_accept, link_offer_dismiss
 from claims.services.matching import ClaimMatch, PageUnreadable, Thresholds, claims_match, url_text
-from factcheck.api import MAX_ID, Conflict, StrictCursorPagination, TextField
-from factcheck.openapi import FIELD_ERRORS, ErrorSerializer
+from factcheck.api.errors import Conflict
+from factcheck.api.fields import MAX_ID, TextField
+from factcheck.api.openapi import FIELD_ERRORS, ErrorSerializer
+from factcheck.api.pagination import StrictCursorPagination
 from factcheck.users import has_perm
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL
 

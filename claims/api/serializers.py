@@ -21,7 +21,7 @@ from claims.models import (
     Verdict,
     VerdictChange,
 )
-from factcheck.api import MAX_ID, TextField
+from factcheck.api.fields import MAX_ID, TextField
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL, domain_of, normalise_url
 from sources.models import Source
 

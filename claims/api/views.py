@@ -38,14 +38,10 @@ from claims.services.evidence import (
     evidence_deprecate,
     evidence_relabel,
 )
-from factcheck.api import (
-    Conflict,
-    PreconditionFailed,
-    PreconditionRequired,
-    StrictCursorPagination,
-    StrictOrderingFilter,
-)
-from factcheck.openapi import ErrorSerializer
+from factcheck.api.errors import Conflict, PreconditionFailed, PreconditionRequired
+from factcheck.api.filters import StrictOrderingFilter
+from factcheck.api.openapi import ErrorSerializer
+from factcheck.api.pagination import StrictCursorPagination
 from sources.services import source_get_or_create
 
 

@@ -20,8 +20,9 @@ from django.db.models import Count, Max
 from analysis.matching import ClaimIndex, ClaimText, build_index
 from claims.models import Claim
 from sources.addresses import InvalidSourceURL, normalise_url
-from sources.extraction import extract
-from sources.fetching import FetchOptions, FetchResult, fetch
+from sources.fetch.client import FetchOptions, FetchResult
+from sources.fetch.extraction import extract
+from sources.fetch.fetching import fetch
 from sources.models import Source
 from sources.selectors import sources_visible_to
 

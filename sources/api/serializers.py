@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from factcheck.api import TextField
+from factcheck.api.fields import TextField
 from sources.models import Publisher, PublisherDomain, PublisherKind, Source, SourceSnapshot
 
 

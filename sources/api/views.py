@@ -15,7 +15,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from factcheck.api import MAX_ID, StrictCursorPagination
+from factcheck.api.fields import MAX_ID
+from factcheck.api.pagination import StrictCursorPagination
 from sources.api.serializers import (
     PublisherSerializer,
     PublisherUpdateSerializer,

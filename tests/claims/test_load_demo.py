@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count, Model
 from django.utils import timezone
 
-from claims.demo import DEMO_EDITOR, DEMO_PASSWORD
+from claims.demo.load import DEMO_EDITOR, DEMO_PASSWORD
 from claims.models import (
     Claim,
     ClaimEvent,

@@ -12,7 +12,7 @@ from typing import Any, cast
 import pytest
 from django.conf import settings
 
-from sources import politeness, robots
+from sources.fetch import politeness, robots
 from tests.sources.httpserver import TestServer
 
 LOOPBACK_ONLY = ipaddress.ip_network("127.0.0.1/32")

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sources.archive import ArchivedCopy, archive_lookup, closest_copy
+from sources.fetch.archive import ArchivedCopy, archive_lookup, closest_copy
 from tests.sources.httpserver import Reply, TestServer
 
 NEAR = datetime.datetime(2024, 3, 5, 14, 30, 15, tzinfo=datetime.UTC)

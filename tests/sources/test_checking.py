@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Claim, ClaimEvent, EventKind
-from sources import checking, politeness
+from sources import checking
 from sources.checking import is_trivial_move, source_check
+from sources.fetch import politeness
 from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
 from sources.services import SourceChange, source_add_snapshot
 from sources.signals import source_changed
@@ -538,7 +539,7 @@ def test_a_new_version_flags_the_claims_and_notes_a_lost_quote(server: TestServe
     source_check(source=source)
     claim.refresh_from_db()
     # The first version is no news of the page; only its reading against the editor's
-    # labels may flag the claim (claims.suggestions), under a code of its own.
+    # labels may flag the claim (claims.services.suggestions), under a code of its own.
     assert f"source:{source.pk}" not in claim.review_reason_codes()
     source_check(source=source)
     claim.refresh_from_db()

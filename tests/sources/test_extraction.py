@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sources.extraction import extract, find_date, html_language
-from sources.fetching import fetch
+from sources.fetch.extraction import extract, find_date, html_language
+from sources.fetch.fetching import fetch
 from tests.sources.httpserver import Reply, TestServer
 
 PARAGRAPHS = (

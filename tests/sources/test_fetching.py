@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from sources import fetching, politeness
-from sources.fetching import FetchOptions, Outcome, fetch
+from sources.fetch import client, politeness
+from sources.fetch.client import FetchOptions, Outcome
+from sources.fetch.fetching import fetch
 from tests.sources.conftest import FakeDNS
 from tests.sources.httpserver import Reply, TestServer, conditional, redirect
 
@@ -200,12 +201,12 @@ def test_the_home_page_sent_home_is_not_a_soft_404(server: TestServer) -> None:
 
 
 def test_soft_404_rule() -> None:
-    assert fetching.is_soft_404("https://a.test/x/y", "https://a.test/")
-    assert fetching.is_soft_404("https://a.test/?id=3", "https://www.a.test")
-    assert not fetching.is_soft_404("https://a.test/", "https://a.test/")
-    assert not fetching.is_soft_404("https://a.test/x", "https://b.test/")
-    assert not fetching.is_soft_404("https://a.test/x", "https://a.test/y")
-    assert not fetching.is_soft_404("https://a.test/x", "https://a.test/?page=1")
+    assert client.is_soft_404("https://a.test/x/y", "https://a.test/")
+    assert client.is_soft_404("https://a.test/?id=3", "https://www.a.test")
+    assert not client.is_soft_404("https://a.test/", "https://a.test/")
+    assert not client.is_soft_404("https://a.test/x", "https://b.test/")
+    assert not client.is_soft_404("https://a.test/x", "https://a.test/y")
+    assert not client.is_soft_404("https://a.test/x", "https://a.test/?page=1")
 
 
 def test_not_found_then_found(server: TestServer) -> None:

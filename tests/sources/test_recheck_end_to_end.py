@@ -19,7 +19,7 @@ from claims.models import Claim, ClaimEvent, EventKind, Evidence, LinkOffer
 from claims.services.claims import claim_create
 from claims.services.evidence import evidence_add
 from factcheck.celery import app
-from sources import politeness, robots
+from sources.fetch import politeness, robots
 from sources.models import Health, Source, SourceSnapshot
 from sources.tasks import check_source, enqueue_due_sources
 from tests.sources.httpserver import Reply, Seen, TestServer

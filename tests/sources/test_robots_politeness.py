@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import redis
 
-from sources import fetching, politeness, robots
-from sources.fetching import FetchResult, Outcome, fetch
-from sources.politeness import HostBusy, defer_host, wait_turn
+from sources.fetch import client, politeness, robots
+from sources.fetch.client import FetchResult, Outcome
+from sources.fetch.fetching import fetch
+from sources.fetch.politeness import HostBusy, defer_host, wait_turn
 from tests.sources.conftest import FakeDNS
 from tests.sources.httpserver import Reply, Responder, Seen, TestServer, redirect
 
@@ -252,7 +253,7 @@ def test_redis_defer_host(shared: redis.Redis, host: str) -> None:
 CHILD = """
 import time, django
 django.setup()
-from sources.politeness import wait_turn
+from sources.fetch.politeness import wait_turn
 for _ in range(2):
     wait_turn({host!r}, 0.4, max_wait=10)
     print(time.time(), flush=True)
@@ -275,7 +276,7 @@ def test_redis_spaces_turns_across_processes(shared: redis.Redis, host: str, set
 
 
 def test_fetch_result_helpers() -> None:
-    result = fetching.FetchResult(url="u", outcome=Outcome.MOVED, body="é".encode())
+    result = client.FetchResult(url="u", outcome=Outcome.MOVED, body="é".encode())
     assert result.ok and result.text == "é"
     result.encoding = "x-nonsense"
     assert result.text == "é"

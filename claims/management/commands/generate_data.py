@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.datagen import generate
+from claims.demo.generate import generate
 
 MAX_CLAIMS = 5_000_000
 

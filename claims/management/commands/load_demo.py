@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from claims.demo import DEMO_EDITOR, DEMO_PASSWORD, describe, ensure_demo_editor, load_demo
+from claims.demo.load import DEMO_EDITOR, DEMO_PASSWORD, describe, ensure_demo_editor, load_demo
 
 
 class Command(BaseCommand):

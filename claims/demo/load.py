@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
-from claims.demo_data import (
+from claims.demo.data import (
     CLAIMS,
     PUBLISHERS,
     ClaimSpec,
@@ -32,7 +32,7 @@ from claims.demo_data import (
     SourceSpec,
     Step,
 )
-from claims.demo_sources import SOURCES
+from claims.demo.sources import SOURCES
 from claims.models import Claim, Evidence
 from claims.permissions import ensure_editors_group
 from claims.services.claims import claim_create, claim_set_verdict

@@ -1,10 +1,12 @@
-"""Fetching one source URL safely and politely, and saying plainly what came of it.
+"""The HTTP client under every fetch: one URL, safely and politely, and what came of it.
 
-`fetch()` follows redirects itself (at most FACTCHECK_FETCH_MAX_REDIRECTS), and on every
-hop: checks the scheme and the addresses (sources.netguard), reads robots.txt
-(sources.robots), waits for the host's turn (sources.politeness), then connects to exactly
-the addresses that were checked. The body is streamed and cut at a size limit, under
-connect and read timeouts and an overall deadline.
+`fetch_url()` follows redirects itself (at most FACTCHECK_FETCH_MAX_REDIRECTS), and on every
+hop: checks the scheme and the addresses (sources.fetch.guard), asks the robots gate when
+the options carry one (sources.fetch.fetching gives it sources.fetch.robots; robots.txt
+itself is fetched without one), waits for the host's turn (sources.fetch.politeness), then
+connects to exactly the addresses that were checked. The body is streamed and cut at a size
+limit, under connect and read timeouts and an overall deadline. Callers use
+sources.fetch.fetching.fetch, which obeys robots.txt.
 
 Outcomes (FetchResult.outcome), for the recheck service to turn into a source's health:
 - ok: a page was read. not_modified: a 304 to our conditional request.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -29,9 +31,9 @@ from enum import StrEnum
 import httpx
 from django.conf import settings
 
-from sources import netguard, politeness
 from sources.addresses import domain_of
-from sources.netguard import PinnedBackend, PinnedTransport
+from sources.fetch import guard, politeness
+from sources.fetch.guard import PinnedBackend, PinnedTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -92,6 +94,20 @@ class FetchResult:
 
 
 @dataclass(frozen=True)
+class RobotsAnswer:
+    """Whether a URL may be fetched: True, False, or None when robots.txt cannot be read now."""
+
+    allowed: bool | None
+    crawl_delay: float | None = None
+    detail: str = ""
+    retry_after: float | None = None
+
+
+# (url, user agent) → what robots.txt says; sources.fetch.robots.check is the one in use.
+RobotsGate = Callable[[str, str], RobotsAnswer]
+
+
+@dataclass(frozen=True)
 class FetchOptions:
     """Limits for one fetch; `from_settings()` reads them at call time (tests override)."""
 
@@ -105,6 +121,7 @@ class FetchOptions:
     max_wait: float
     accept_truncated: bool = False  # robots.txt: parse the first part, as Google does
     obey_robots: bool = True
+    robots_gate: RobotsGate | None = None  # set by sources.fetch.fetching when obeying
     ssl_context: ssl.SSLContext | None = None  # a private CA (tests, intranets)
 
     @classmethod
@@ -149,7 +166,7 @@ class _Redirect:
     target: str
 
 
-def fetch(
+def fetch_url(
     url: str, *, etag: str = "", last_modified: str = "", options: FetchOptions | None = None
 ) -> FetchResult:
     """Fetch `url` (conditionally when `etag`/`last_modified` are known); never raises for
@@ -287,22 +304,20 @@ def _prepare(
 ) -> FetchResult | tuple[str, float]:
     """Pin the checked addresses and consult robots.txt; the host and its interval."""
     try:
-        checked = netguard.check_url(url)
-    except netguard.RefusedAddress as exc:
+        checked = guard.check_url(url)
+    except guard.RefusedAddress as exc:
         return _failure(url, Outcome.BLOCKED, "refused_address", str(exc))
-    except netguard.RefusedURL as exc:
+    except guard.RefusedURL as exc:
         return _failure(url, Outcome.BLOCKED, "refused_url", str(exc))
-    except netguard.Unresolvable as exc:
+    except guard.Unresolvable as exc:
         return _failure(url, Outcome.GONE, "dns", str(exc))
     try:  # pin under the name exactly as httpcore will hand it to the backend
         backend.pin(httpx.URL(url).raw_host.decode("ascii"), checked.addresses)
     except httpx.InvalidURL as exc:
         return _failure(url, Outcome.BLOCKED, "refused_url", f"Not a valid URL: {exc}.")
     interval = float(settings.FACTCHECK_HOST_MIN_INTERVAL)
-    if opts.obey_robots:
-        from sources import robots  # robots.txt is itself fetched through this module
-
-        answer = robots.check(url, opts.user_agent)
+    if opts.robots_gate is not None:
+        answer = opts.robots_gate(url, opts.user_agent)
         if answer.allowed is False:
             return _failure(url, Outcome.BLOCKED, "robots", answer.detail)
         if answer.allowed is None:
@@ -354,7 +369,7 @@ def _send(
             return _redirect(response, location)
         result = _describe(url, response)
         if response.status_code in (429, 503) and result.retry_after is not None:
-            politeness.defer_host(netguard.split_url(url)[1], result.retry_after)
+            politeness.defer_host(guard.split_url(url)[1], result.retry_after)
         if result.outcome is Outcome.OK:
             _read_body(response, result, opts, clock)
         return result

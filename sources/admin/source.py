@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from sources.addresses import InvalidSourceURL, normalise_url
-from sources.admin_diff import SnapshotDiffMixin
+from sources.admin.diff import SnapshotDiffMixin
 from sources.models import Publisher, PublisherDomain, SnapshotMethod, Source, SourceSnapshot
 from sources.services import (
     SnapshotTextInvalid,

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from claims.api.changes import ChangesView
 from claims.api.matching import LinkOfferViewSet, MatchView
 from claims.api.views import ClaimViewSet, EvidenceViewSet
-from factcheck.api import api_not_found
+from factcheck.api.errors import api_not_found
 from sources.api.views import PublisherViewSet, SourceViewSet
 
 app_name = "api"

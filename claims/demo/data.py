@@ -1,5 +1,5 @@
 """What `load_demo` loads, as plain data: publishers and claims here, sources and
-their texts in claims/demo_sources.py; claims/demo.py does the loading.
+their texts in claims/demo/sources.py; claims/demo/load.py does the loading.
 
 The Chery and Jaguar Land Rover facts come from reporting in January and
 February 2026; Northbridge, its tram, its hospital, the Aldwater floods and

@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from protego import Protego
 
-from sources import fetching, netguard
+from sources.fetch import client, guard
+from sources.fetch.client import RobotsAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +37,6 @@ RULES, ALLOW_ALL, DENY_ALL, UNAVAILABLE = "rules", "allow_all", "deny_all", "una
 
 
 @dataclass(frozen=True)
-class RobotsAnswer:
-    """Whether a URL may be fetched: True, False, or None when robots.txt cannot be read now."""
-
-    allowed: bool | None
-    crawl_delay: float | None = None
-    detail: str = ""
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True)
 class _Entry:
     mode: str
     body: str = ""
@@ -53,9 +44,9 @@ class _Entry:
 
 
 def origin_of(url: str) -> str:
-    scheme, host, port = netguard.split_url(url)
+    scheme, host, port = guard.split_url(url)
     netloc = f"[{host}]" if ":" in host else host
-    if port != netguard.DEFAULT_PORTS[scheme]:
+    if port != guard.DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     return f"{scheme}://{netloc}"
 
@@ -100,20 +91,20 @@ def _answer(entry: _Entry, url: str, agent: str, retry_after: float | None) -> R
 
 def _load(origin: str) -> tuple[_Entry, float | None]:
     """Fetch and judge robots.txt; cache the judgement for as long as it deserves."""
-    options = fetching.FetchOptions.from_settings(
+    options = client.FetchOptions.from_settings(
         max_bytes=settings.FACTCHECK_ROBOTS_MAX_BYTES,
         content_types=None,
         accept_truncated=True,
         obey_robots=False,
     )
-    result = fetching.fetch(f"{origin}/robots.txt", options=options)
+    result = client.fetch_url(f"{origin}/robots.txt", options=options)
     entry, seconds = judge(result)
     if seconds > 0:
         _store(origin, entry, seconds)
     return entry, result.retry_after if entry.mode == UNAVAILABLE else None
 
 
-def judge(result: fetching.FetchResult) -> tuple[_Entry, float]:
+def judge(result: client.FetchResult) -> tuple[_Entry, float]:
     """The entry a robots.txt fetch gives, and how many seconds to cache it."""
     full = float(settings.FACTCHECK_ROBOTS_CACHE_SECONDS)
     short = min(full, ERROR_CACHE_SECONDS)
@@ -121,15 +112,15 @@ def judge(result: fetching.FetchResult) -> tuple[_Entry, float]:
     where = f"robots.txt ({result.error or result.status})"
     if result.ok:
         return _Entry(RULES, body=result.text), full
-    other_4xx = outcome is fetching.Outcome.ERROR and 400 <= (result.status or 0) < 500
-    if outcome is fetching.Outcome.GONE or other_4xx or reason == "too_many_redirects":
+    other_4xx = outcome is client.Outcome.ERROR and 400 <= (result.status or 0) < 500
+    if outcome is client.Outcome.GONE or other_4xx or reason == "too_many_redirects":
         # No robots.txt there. Cache it only when a server said so, not when none answered.
         return _Entry(ALLOW_ALL, detail=f"No {where}."), full if result.status else 0.0
-    if outcome is fetching.Outcome.BLOCKED and reason != "rate_limited":
+    if outcome is client.Outcome.BLOCKED and reason != "rate_limited":
         seconds = full if result.status else short
         return _Entry(DENY_ALL, detail=f"{where} refuses all access."), seconds
     # 5xx, 429, timeouts, resets: ask again soon; a politeness deferral: ask on the next try.
-    seconds = 0.0 if outcome is fetching.Outcome.DEFERRED else short
+    seconds = 0.0 if outcome is client.Outcome.DEFERRED else short
     return _Entry(UNAVAILABLE, detail=f"{where} cannot be read now."), seconds
 
 

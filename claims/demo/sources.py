@@ -1,12 +1,12 @@
 """The demo's sources and the text of each version, written for this demo in our own words.
 
 Real publishers' domains carry made-up `demo` paths; the invented stories live on
-`.example` domains. claims/demo_data.py says which claims each source backs.
+`.example` domains. claims/demo/data.py says which claims each source backs.
 """
 
 from __future__ import annotations
 
-from claims.demo_data import SourceSpec, Version
+from claims.demo.data import SourceSpec, Version
 
 FT_HEDGED = (
     "Chinese carmaker Chery is in early talks to build cars at Jaguar Land Rover plants in "

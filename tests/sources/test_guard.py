@@ -8,8 +8,8 @@ from typing import Any
 import httpcore
 import pytest
 
-from sources import netguard
-from sources.netguard import RefusedAddress, RefusedURL, Unresolvable
+from sources.fetch import guard
+from sources.fetch.guard import RefusedAddress, RefusedURL, Unresolvable
 from tests.sources.conftest import FakeDNS
 
 ip = ipaddress.ip_address
@@ -35,14 +35,14 @@ net = ipaddress.ip_network
     ],
 )
 def test_odd_spellings_are_read_as_the_resolver_reads_them(spelling: str, address: str) -> None:
-    assert netguard.parse_host_address(spelling) == ip(address)
+    assert guard.parse_host_address(spelling) == ip(address)
 
 
 @pytest.mark.parametrize(
     "name", ["example.com", "cafe.example", "deadbeef.example", "1.2.3.4.5", "0x", "a..b", ""]
 )
 def test_names_are_not_addresses(name: str) -> None:
-    assert netguard.parse_host_address(name) is None
+    assert guard.parse_host_address(name) is None
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_names_are_not_addresses(name: str) -> None:
     ],
 )
 def test_private_and_special_addresses_are_refused(address: str) -> None:
-    assert netguard.is_refused(ip(address))
+    assert guard.is_refused(ip(address))
 
 
 @pytest.mark.parametrize(
@@ -101,11 +101,11 @@ def test_private_and_special_addresses_are_refused(address: str) -> None:
     ],
 )
 def test_public_addresses_pass(address: str) -> None:
-    assert not netguard.is_refused(ip(address))
+    assert not guard.is_refused(ip(address))
 
 
 def test_scoped_link_local_is_refused() -> None:
-    assert netguard.is_refused(ipaddress.IPv6Address("fe80::1%eth0"))
+    assert guard.is_refused(ipaddress.IPv6Address("fe80::1%eth0"))
 
 
 @pytest.mark.parametrize(
@@ -123,22 +123,22 @@ def test_scoped_link_local_is_refused() -> None:
 def test_allowed_networks_let_listed_addresses_through(
     address: str, allowed: str, refused: bool
 ) -> None:
-    assert netguard.is_refused(ip(address), [net(allowed)]) is refused
+    assert guard.is_refused(ip(address), [net(allowed)]) is refused
 
 
 def test_resolve_keeps_every_address_once_in_order(fake_dns: FakeDNS) -> None:
     fake_dns.set("news.test", ["93.184.216.34", "2606:2800:220:1::1", "93.184.216.34"])
-    assert netguard.resolve("news.test", 80) == [ip("93.184.216.34"), ip("2606:2800:220:1::1")]
+    assert guard.resolve("news.test", 80) == [ip("93.184.216.34"), ip("2606:2800:220:1::1")]
 
 
 def test_resolve_does_not_ask_dns_for_literals(fake_dns: FakeDNS) -> None:
-    assert netguard.resolve("0x7f000001", 80) == [ip("127.0.0.1")]
+    assert guard.resolve("0x7f000001", 80) == [ip("127.0.0.1")]
     assert fake_dns.lookups == []
 
 
 def test_a_name_that_does_not_resolve_is_unresolvable(fake_dns: FakeDNS) -> None:
     with pytest.raises(Unresolvable, match=r"nowhere\.test"):
-        netguard.resolve("nowhere.test", 80)
+        guard.resolve("nowhere.test", 80)
 
 
 @pytest.mark.parametrize(
@@ -161,33 +161,33 @@ def test_a_name_that_does_not_resolve_is_unresolvable(fake_dns: FakeDNS) -> None
 )
 def test_urls_with_refused_literal_addresses_are_refused(url: str, fake_dns: FakeDNS) -> None:
     with pytest.raises(RefusedAddress, match="private or reserved"):
-        netguard.check_url(url)
+        guard.check_url(url)
     assert fake_dns.lookups == []
 
 
 def test_a_name_is_refused_if_any_of_its_addresses_is(fake_dns: FakeDNS) -> None:
     fake_dns.set("mixed.test", ["93.184.216.34", "10.0.0.7"])
     with pytest.raises(RefusedAddress) as caught:
-        netguard.check_url("https://mixed.test/story")
+        guard.check_url("https://mixed.test/story")
     assert "mixed.test resolves to 10.0.0.7" in str(caught.value)
 
 
 def test_a_public_name_passes_with_its_addresses(fake_dns: FakeDNS) -> None:
     fake_dns.set("news.test", ["93.184.216.34"])
-    checked = netguard.check_url("https://News.Test./a?b=1")
+    checked = guard.check_url("https://News.Test./a?b=1")
     assert (checked.scheme, checked.host, checked.port) == ("https", "news.test", 443)
     assert checked.addresses == (ip("93.184.216.34"),)
 
 
 def test_allowed_nets_setting_lets_loopback_through(settings: Any) -> None:
     settings.FACTCHECK_FETCH_ALLOWED_NETS = [net("127.0.0.0/8")]
-    assert netguard.check_url("http://127.1:8080/").addresses == (ip("127.0.0.1"),)
+    assert guard.check_url("http://127.1:8080/").addresses == (ip("127.0.0.1"),)
 
 
 def test_loopback_is_refused_without_an_allowance(settings: Any) -> None:
     settings.FACTCHECK_FETCH_ALLOWED_NETS = []
     with pytest.raises(RefusedAddress):
-        netguard.check_url("http://127.0.0.1:8080/")
+        guard.check_url("http://127.0.0.1:8080/")
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_loopback_is_refused_without_an_allowance(settings: Any) -> None:
 )
 def test_other_urls_are_refused(url: str, message: str) -> None:
     with pytest.raises(RefusedURL, match=message):
-        netguard.check_url(url)
+        guard.check_url(url)
 
 
 def test_validate_fetchable_refuses_literals_and_names_of_refused_addresses(
@@ -210,24 +210,24 @@ def test_validate_fetchable_refuses_literals_and_names_of_refused_addresses(
 ) -> None:
     fake_dns.set("intranet.test", ["192.168.0.10"])
     with pytest.raises(RefusedAddress, match=r"0x7f000001 is the address 127\.0\.0\.1"):
-        netguard.validate_fetchable("http://0x7f000001/")
+        guard.validate_fetchable("http://0x7f000001/")
     with pytest.raises(RefusedAddress, match=r"intranet\.test resolves to 192\.168\.0\.10"):
-        netguard.validate_fetchable("http://intranet.test/wiki")
+        guard.validate_fetchable("http://intranet.test/wiki")
 
 
 def test_validate_fetchable_accepts_names_that_cannot_be_resolved_now(fake_dns: FakeDNS) -> None:
     fake_dns.set("flaky.test", [])  # a temporary DNS failure
-    netguard.validate_fetchable("http://flaky.test/story")
-    netguard.validate_fetchable("http://unknown.test/story")
+    guard.validate_fetchable("http://flaky.test/story")
+    guard.validate_fetchable("http://unknown.test/story")
 
 
 def test_validate_fetchable_accepts_public_names(fake_dns: FakeDNS) -> None:
     fake_dns.set("news.test", ["93.184.216.34"])
-    netguard.validate_fetchable("https://news.test/story")
+    guard.validate_fetchable("https://news.test/story")
 
 
 def test_the_pinned_backend_never_connects_an_unchecked_host(fake_dns: FakeDNS) -> None:
     fake_dns.set("unchecked.test", ["127.0.0.1"])
     with pytest.raises(httpcore.ConnectError, match="not checked"):
-        netguard.PinnedBackend().connect_tcp("unchecked.test", 80, timeout=1)
+        guard.PinnedBackend().connect_tcp("unchecked.test", 80, timeout=1)
     assert fake_dns.lookups == []

@@ -4,7 +4,7 @@
     -> {"archived_snapshots": {"closest": {"available": true, "url": "...",
                                            "timestamp": "20240101000000", "status": "200"}}}
 
-The request goes through `sources.fetching.fetch`, like every other outbound request, so it
+The request goes through `sources.fetch.fetching.fetch`, like every other outbound request, so it
 is held to the same address checks (a misconfigured FACTCHECK_ARCHIVE_URL cannot reach the
 service's own network), size limits, timeouts and per-host politeness. robots.txt is not
 consulted: this is one API call on an editor's behalf, not crawling.
@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 import httpx
 from django.conf import settings
 
-from sources import fetching
+from sources.fetch import fetching
+from sources.fetch.client import FetchOptions
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def archive_lookup(*, url: str, near: datetime | None = None) -> ArchivedCopy | 
     except (httpx.InvalidURL, TypeError) as exc:
         logger.warning("archive: FACTCHECK_ARCHIVE_URL is unusable: %s", exc)
         return None
-    options = fetching.FetchOptions.from_settings(
+    options = FetchOptions.from_settings(
         content_types=JSON_TYPES,
         max_bytes=MAX_ANSWER_BYTES,
         obey_robots=False,

@@ -1,6 +1,6 @@
 """The OpenAPI schema's view of errors: every operation declares the errors it can answer.
 
-Kept apart from factcheck.api, which DRF's settings import while rest_framework.views is
+Kept apart from the modules DRF's settings import while rest_framework.views is
 still loading; drf-spectacular's AutoSchema needs rest_framework.views.
 """
 
