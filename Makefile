@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 VENV_ML := .venv-ml
 STAMP_ML := $(VENV_ML)/.installed
 
-.PHONY: install install-ml run test test-ml eval lint typecheck pytest migrate demo clean
+.PHONY: install install-ml run test test-fast test-ml eval lint typecheck pytest migrate demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,7 @@ run: demo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/lint-imports --no-cache
 
 typecheck: install
 	DEBUG=1 $(VENV)/bin/mypy .
@@ -57,6 +58,11 @@ pytest: install
 	DEBUG=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# While working: lint, types, and the tests that need no subprocess, socket server, browser,
+# worker or schemathesis run (marked `slow`); `make test` runs everything.
+test-fast: lint typecheck
+	DEBUG=1 $(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 # Stance and certainty figures of the assessor on our labelled set and FNC-1's hold-out
 # (docs/evaluation.md); without the data in FACTCHECK_FNC1_DIR, FNC-1 is skipped with a note.

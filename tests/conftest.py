@@ -5,6 +5,7 @@ Tests marked `ml` need the optional `.[ml]` extra, installed only in .venv-ml (`
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -33,10 +34,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# Fixtures that start a socket server, a browser's live server or a worker: their tests are
+# slow (`make test-fast` leaves them out), as are those marked by hand (subprocesses,
+# schemathesis).
+SLOW_FIXTURES = frozenset({"server", "tls_server", "site", "live_server", "worker"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `services` need the real servers: skipped on a laptop; CI refuses to start
     without them (pytest_sessionstart), so there they always run. Tests marked `ml` likewise
-    need the `.[ml]` extra."""
+    need the `.[ml]` extra. Tests using a slow fixture are marked `slow`."""
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     skips: dict[str, pytest.MarkDecorator] = {}
     if not (on_postgresql() and on_redis()):
         skips["services"] = pytest.mark.skip(
@@ -64,6 +74,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The factories give every user a password; the real hasher takes a quarter of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_claim_index():
     """Each test matches against its own claims: the process-wide index starts empty."""
     claim_index_forget()
@@ -80,3 +96,25 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+class Queued:
+    """Stands in for check_source: records what would have been sent to the broker."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def delay(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
+    """Every place that queues checks sends them here instead."""
+    from sources import tasks
+    from sources.management.commands import recheck
+
+    fake = Queued()
+    monkeypatch.setattr(tasks, "check_source", fake)
+    monkeypatch.setattr(recheck, "check_source", fake)
+    return fake

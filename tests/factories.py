@@ -3,10 +3,9 @@ are better made through the services; these are for setting the stage."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from factory.django import DjangoModelFactory
 
 from claims.models import Claim, Evidence
@@ -14,7 +13,7 @@ from claims.permissions import ensure_editors_group
 from sources.models import Publisher, PublisherDomain, Source, SourceSnapshot, text_hash
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -30,12 +29,12 @@ class EditorFactory(UserFactory):
     is_staff = True
 
     @factory.post_generation
-    def join_editors(self: Any, create: bool, extracted: object, **kwargs: object) -> None:
+    def join_editors(self: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.groups.add(ensure_editors_group())
 
 
-class PublisherFactory(DjangoModelFactory):
+class PublisherFactory(DjangoModelFactory[Publisher]):
     class Meta:
         model = Publisher
         skip_postgeneration_save = True
@@ -44,14 +43,14 @@ class PublisherFactory(DjangoModelFactory):
     reliability = 0.7
 
     @factory.post_generation
-    def domain(self: Any, create: bool, extracted: str | None, **kwargs: object) -> None:
+    def domain(self: Publisher, create: bool, extracted: str | None, **kwargs: object) -> None:
         if create:
             PublisherDomain.objects.create(
                 publisher=self, domain=extracted or f"example{self.pk}.org"
             )
 
 
-class SourceFactory(DjangoModelFactory):
+class SourceFactory(DjangoModelFactory[Source]):
     class Meta:
         model = Source
 
@@ -61,7 +60,7 @@ class SourceFactory(DjangoModelFactory):
     health = "ok"
 
 
-class SnapshotFactory(DjangoModelFactory):
+class SnapshotFactory(DjangoModelFactory[SourceSnapshot]):
     class Meta:
         model = SourceSnapshot
 
@@ -72,7 +71,7 @@ class SnapshotFactory(DjangoModelFactory):
     content_hash = factory.LazyAttribute(lambda s: text_hash(s.text))
 
 
-class ClaimFactory(DjangoModelFactory):
+class ClaimFactory(DjangoModelFactory[Claim]):
     class Meta:
         model = Claim
 
@@ -81,7 +80,7 @@ class ClaimFactory(DjangoModelFactory):
     published = True
 
 
-class EvidenceFactory(DjangoModelFactory):
+class EvidenceFactory(DjangoModelFactory[Evidence]):
     class Meta:
         model = Evidence
 

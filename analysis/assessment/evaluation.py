@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.assessment import CERTAINTIES, STANCES
 from analysis.assessment import METHODS as ASSESS_METHODS
 from analysis.assessment.fnc import (
     FncPair,
@@ -25,6 +24,7 @@ from analysis.assessment.fnc import (
     overlap_stances,
 )
 from analysis.assessment.metrics import Scores, fnc_weighted_score, score_labels
+from analysis.assessment.reading import CERTAINTIES, STANCES
 
 Predict = Callable[[str, str], tuple[str, str]]
 

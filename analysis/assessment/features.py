@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from analysis.assessment import Assessment
 from analysis.assessment.cues import NEGATION, find_cues
+from analysis.assessment.reading import Assessment
 from analysis.assessment.rules import Analysis
 
 NEARBY = 6

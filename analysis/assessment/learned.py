@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analysis.assessment import Assessment
 from analysis.assessment.features import features
+from analysis.assessment.reading import Assessment
 from analysis.assessment.rules import analyse, judge
 
 MODEL_FILE = Path(__file__).parent / "data" / "stance_model.json.gz"

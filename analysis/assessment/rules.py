@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analysis.assessment import Assessment, Cue
 from analysis.assessment.cues import (
     ATTRIBUTION,
     CONFIRMATION,
@@ -41,6 +40,7 @@ from analysis.assessment.passages import (
     bm25_scores,
     ranked_sentences,
 )
+from analysis.assessment.reading import Assessment, Cue
 from analysis.text import split_sentences
 
 UNRELATED_AT = 0.34  # relevance below this: the passage is not about the claim

@@ -23,12 +23,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from analysis.assessment import STANCES, passages
+from analysis.assessment import passages
 from analysis.assessment.features import features
 from analysis.assessment.fnc import FncPair
 from analysis.assessment.learned import MODEL_FILE, StanceModel
 from analysis.assessment.metrics import score_labels
 from analysis.assessment.passages import idf_table
+from analysis.assessment.reading import STANCES
 from analysis.assessment.rules import analyse, judge
 from analysis.text import content_stems
 

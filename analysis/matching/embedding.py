@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from analysis.matching import ClaimText, Match
+from analysis.matching.index import ClaimText, Match
 from analysis.matching.lexical import shorten
 from analysis.text import Sentence, split_sentences
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, chain
 
-from analysis.matching import ClaimText, Match
+from analysis.matching.index import ClaimText, Match
 from analysis.text import claim_terms, content_stems, covered_terms, split_sentences
 
 # Chosen on the dev split of analysis/assessment/data/labelled.jsonl (docs/matching.md).

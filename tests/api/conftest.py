@@ -25,12 +25,6 @@ API = "/api/v1"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The factories give every user a password; the real hasher takes a third of a second."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """Throttle counters live in the cache: every test starts and ends with none."""
     cache.clear()

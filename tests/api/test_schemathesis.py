@@ -30,7 +30,7 @@ from claims.models import Claim
 from factcheck.wsgi import application
 from tests.api.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.contrib import admin
@@ -12,7 +12,16 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from claims.models import Claim, ClaimEvent, EventKind, Evidence, LabelledBy, Verdict, VerdictChange
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    EventKind,
+    Evidence,
+    LabelledBy,
+    Tag,
+    Verdict,
+    VerdictChange,
+)
 from claims.services.claims import claim_create, claim_set_verdict, claim_update
 from claims.services.evidence import evidence_add, evidence_deprecate
 from claims.services.timeline import claim_flag_for_review
@@ -24,19 +33,19 @@ pytestmark = pytest.mark.django_db
 
 
 def a_source(**fields: Any) -> Source:
-    return cast(Source, SourceFactory(**fields))
+    return SourceFactory.create(**fields)
 
 
 def a_publisher(**fields: Any) -> Publisher:
-    return cast(Publisher, PublisherFactory(**fields))
+    return PublisherFactory.create(**fields)
 
 
 def a_user(**fields: Any) -> User:
-    return cast(User, UserFactory(**fields))
+    return UserFactory.create(**fields)
 
 
 def an_editor() -> User:
-    return cast(User, EditorFactory())
+    return EditorFactory.create()
 
 
 def url(name: str, *args: Any) -> str:
@@ -169,24 +178,40 @@ def test_the_desk_pages_of_a_claim_answer_200_for_an_editor(
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "expected"),
     [
-        "q=Leeds",
-        "verdict__exact=disputed",
-        "firmness_level__exact=contested",
-        "needs_review__exact=1",
-        "tags__id__exact=1",
-        "published__exact=0",
-        "publisher=1",
-        "publisher=not-a-number",
-        "publisher=" + "9" * 30,
+        ("q=Leeds", {"claim"}),
+        ("q=town+hall", {"calm"}),
+        ("q=chief+executive", {"claim"}),  # the claimant is searched too
+        ("q=no-such-words", set()),
+        ("verdict__exact=disputed", {"claim"}),
+        ("verdict__exact=unverified", {"calm"}),
+        ("firmness_level__exact=no_evidence", {"calm"}),
+        ("firmness_level__exact={claim_level}", {"claim"}),
+        ("needs_review__exact=1", {"claim"}),
+        ("needs_review__exact=0", {"calm"}),
+        ("tags__id__exact={industry}", {"claim"}),
+        ("tags__id__exact={civic}", {"calm"}),
+        ("published__exact=0", {"claim", "calm"}),
+        ("published__exact=1", set()),
+        ("publisher={wire}", {"claim"}),
+        ("publisher=not-a-number", set()),
+        ("publisher=" + "9" * 30, set()),
     ],
 )
 def test_the_claims_list_searches_and_filters(
-    editor_client: Client, desk: SimpleNamespace, query: str
+    editor_client: Client, desk: SimpleNamespace, query: str, expected: set[str]
 ) -> None:
+    query = query.format(
+        claim_level=desk.claim.firmness_level,
+        industry=Tag.objects.get(name="industry").pk,
+        civic=Tag.objects.get(name="civic").pk,
+        wire=desk.wire.pk,
+    )
     response = editor_client.get(url("claims_claim_changelist") + "?" + query)
     assert response.status_code == 200
+    shown = {claim.pk for claim in response.context["cl"].result_list}
+    assert shown == {getattr(desk, name).pk for name in expected}
 
 
 def test_the_publisher_filter_keeps_claims_with_evidence_from_that_publisher(

@@ -104,6 +104,7 @@ def test_it_refuses_two_different_passwords(monkeypatch: pytest.MonkeyPatch) -> 
     assert not User.objects.exists()
 
 
+@pytest.mark.slow
 def test_a_bad_username_exits_non_zero_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     env: dict[str, Any] = {**os.environ, "DEBUG": "1", "FACTCHECK_VAR_DIR": str(tmp_path)}

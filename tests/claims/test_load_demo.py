@@ -105,7 +105,18 @@ def test_a_changed_source_shows_on_the_timeline_of_the_claims_it_backs() -> None
     load()
     changed = Source.objects.annotate(n=Count("snapshots")).filter(n__gte=2)
     assert changed.exists()
-    assert ClaimEvent.objects.filter(kind=EventKind.SOURCE_CHANGED).exists()
+    for source in changed:
+        latest = source.latest_snapshot()
+        assert latest is not None
+        # Claims that cited the source when its text changed were told, on their own timeline.
+        citing = Evidence.objects.filter(source=source, created_at__lt=latest.taken_at)
+        claims = Claim.objects.filter(pk__in=citing.values("claim")).distinct()
+        assert claims.exists(), source
+        for claim in claims:
+            told = ClaimEvent.objects.filter(
+                claim=claim, kind=EventKind.SOURCE_CHANGED, data__source=source.pk
+            )
+            assert told.filter(data__snapshot=latest.number).exists(), (claim, source)
 
 
 def test_it_has_forward_looking_claims_both_due_and_overdue_and_some_unpublished() -> None:

@@ -17,6 +17,7 @@ from tests.waiting import wait_for
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.slow
 def test_a_worker_flags_an_overdue_claim_sent_through_redis():
     overdue = claim_create(
         text="The new bridge will open to traffic before the end of March",

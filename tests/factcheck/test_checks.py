@@ -124,6 +124,7 @@ def production_environment(var_dir: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_a_production_configuration_passes_check_deploy_without_warnings(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -131,25 +131,3 @@ def server(fast_fetch: Any) -> Iterator[TestServer]:
         for host in {seen.headers.get("host", "") for seen in running.requests} - {""}:
             robots.forget(f"{running.scheme}://{host}/")
         robots.forget(running.url())
-
-
-class Queued:
-    """Stands in for check_source: records what would have been sent to the broker."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def delay(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
-    """Every place that queues checks sends them here instead."""
-    from sources import tasks
-    from sources.management.commands import recheck
-
-    fake = Queued()
-    monkeypatch.setattr(tasks, "check_source", fake)
-    monkeypatch.setattr(recheck, "check_source", fake)
-    return fake

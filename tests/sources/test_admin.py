@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def a_source(**fields: Any) -> Source:
-    return cast(Source, SourceFactory(**fields))
+    return SourceFactory.create(**fields)
 
 
 def a_publisher(**fields: Any) -> Publisher:
-    return cast(Publisher, PublisherFactory(**fields))
+    return PublisherFactory.create(**fields)
 
 
 def url(name: str, *args: Any) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def source() -> Source:
-    found = cast(Source, SourceFactory(title="Budget story"))
+    found = SourceFactory.create(title="Budget story")
     texts = [
         "The council will cut the budget. Schools are spared.",
         "The council will raise the budget. Schools are spared.",
@@ -75,7 +75,7 @@ def test_a_missing_version_is_404(editor_client: Client, source: Source) -> None
 
 
 def test_the_page_escapes_the_text(editor_client: Client) -> None:
-    found = cast(Source, SourceFactory())
+    found = SourceFactory.create()
     source_add_snapshot(source=found, text="Plain words.")
     source_add_snapshot(source=found, text="Plain <script>alert(1)</script> words.")
     html = editor_client.get(diff_url(found, 2)).content.decode()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
 
-from claims.models import Claim, ClaimEvent, EventKind
+from claims.models import ClaimEvent, EventKind
 from sources import checking
 from sources.checking import is_trivial_move, source_check
 from sources.fetch import politeness
@@ -35,7 +35,7 @@ def page(text: str, title: str = "A story") -> str:
 
 def a_source(server: TestServer, path: str, **fields: Any) -> Source:
     defaults: dict[str, Any] = {"health": Health.UNCHECKED, "title": ""}
-    return cast(Source, SourceFactory(url=server.url(path), **(defaults | fields)))
+    return SourceFactory.create(url=server.url(path), **(defaults | fields))
 
 
 def fresh(source: Source) -> Source:
@@ -534,8 +534,8 @@ def test_a_new_version_flags_the_claims_and_notes_a_lost_quote(server: TestServe
         Reply(200, page("The company has no plans for a factory.")),
     )
     source = a_source(server, "/a")
-    evidence = EvidenceFactory(source=source, quote="will open in 2027")
-    claim = cast(Claim, evidence.claim)
+    evidence = EvidenceFactory.create(source=source, quote="will open in 2027")
+    claim = evidence.claim
     source_check(source=source)
     claim.refresh_from_db()
     # The first version is no news of the page; only its reading against the editor's
@@ -555,7 +555,7 @@ def test_a_death_flags_the_claims_with_the_archived_copy(
     settings.FACTCHECK_DEAD_AFTER_FAILURES, settings.FACTCHECK_DEAD_MIN_SPAN = 1, 0
     server.route("/a", Reply(410))
     source = a_source(server, "/a")
-    claim = cast(Claim, EvidenceFactory(source=source).claim)
+    claim = EvidenceFactory.create(source=source).claim
     source_check(source=source)
     claim.refresh_from_db()
     event = ClaimEvent.objects.get(claim=claim, kind=EventKind.SOURCE_DEAD)
@@ -567,7 +567,7 @@ def test_repeated_errors_flag_the_claims_with_the_count(server: TestServer, sett
     settings.FACTCHECK_ALERT_AFTER_ERRORS = 2
     server.route("/a", Reply(502))
     source = a_source(server, "/a")
-    claim = cast(Claim, EvidenceFactory(source=source).claim)
+    claim = EvidenceFactory.create(source=source).claim
     for _ in range(2):
         source_check(source=source)
     event = ClaimEvent.objects.get(claim=claim, kind=EventKind.SOURCE_FAILING)

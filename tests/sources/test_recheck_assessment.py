@@ -3,15 +3,13 @@ reads each new version against the claims citing the page and tells the desk wha
 
 from __future__ import annotations
 
-from typing import cast
-
 import pytest
 
 from claims.models import Claim, EventKind, Evidence, LabelledBy
 from claims.services.claims import claim_create
 from claims.services.evidence import evidence_add
 from sources.checking import source_check
-from sources.models import Health, Source
+from sources.models import Health
 from tests.factories import PublisherFactory, SourceFactory
 from tests.sources.httpserver import Reply, TestServer
 
@@ -44,11 +42,8 @@ def test_each_fetched_version_is_read_and_the_one_that_moves_flags_the_claim(
         Reply(200, page(CONFIRMING + " " + DENIAL, BACKGROUND)),
     )
     publisher = PublisherFactory.create(name="Mersey Wire")
-    source = cast(
-        Source,
-        SourceFactory(
-            publisher=publisher, url=server.url("/chery"), health=Health.UNCHECKED, title=""
-        ),
+    source = SourceFactory.create(
+        publisher=publisher, url=server.url("/chery"), health=Health.UNCHECKED, title=""
     )
     claim = claim_create(text="Chery will build cars at Jaguar Land Rover's Halewood plant")
     evidence = evidence_add(claim=claim, source=source)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime
 from io import StringIO
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from sources.models import Health, Source
+from tests.conftest import Queued
 from tests.factories import SourceFactory
-from tests.sources.conftest import Queued
 from tests.sources.httpserver import Reply, TestServer
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ PAGE = "<html><body><article><p>The council approved the budget.</p></article></
 
 def a_source(server: TestServer, path: str, **fields: Any) -> Source:
     defaults: dict[str, Any] = {"health": Health.UNCHECKED, "title": ""}
-    return cast(Source, SourceFactory(url=server.url(path), **(defaults | fields)))
+    return SourceFactory.create(url=server.url(path), **(defaults | fields))
 
 
 def run(*args: str) -> str:
@@ -41,7 +41,7 @@ def test_it_needs_to_be_told_what_to_check() -> None:
 
 
 def test_an_unknown_source_is_an_error_before_anything_runs(queued: Queued) -> None:
-    known = cast(Source, SourceFactory())
+    known = SourceFactory.create()
     with pytest.raises(CommandError, match="No source with id 424242"):
         run("--source", str(known.pk), "424242")
     assert queued.calls == []
@@ -83,8 +83,8 @@ def test_all_due_goes_through_every_batch(server: TestServer, settings: Any) -> 
 
 
 def test_without_sync_the_checks_are_queued(queued: Queued) -> None:
-    named = cast(Source, SourceFactory(paused=True))
-    due = cast(Source, SourceFactory(next_check_at=past()))
+    named = SourceFactory.create(paused=True)
+    due = SourceFactory.create(next_check_at=past())
     out = run("--source", str(named.pk), "--all-due")
     assert out == "2 source(s) queued for the workers.\n"
     (named_call, due_call) = queued.calls

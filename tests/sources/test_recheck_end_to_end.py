@@ -25,7 +25,7 @@ from sources.tasks import check_source, enqueue_due_sources
 from tests.sources.httpserver import Reply, Seen, TestServer
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 ARTICLE = (
     "<html><head><title>Tram line</title></head><body><article><h1>Tram line</h1>"

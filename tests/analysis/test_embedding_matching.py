@@ -11,14 +11,13 @@ import os
 import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.test import override_settings
 
 from analysis.matching import ClaimText, build_index, embedding
 from analysis.matching.embedding import DEFAULT_SUGGEST_AT, EmbeddingIndex
-from claims.models import Claim
 from claims.services.matching import claim_index_forget
 from factcheck.checks import check_match_method
 from tests.factories import ClaimFactory
@@ -177,7 +176,7 @@ def test_build_index_gives_the_embedding_index_with_its_thresholds() -> None:
 @pytest.mark.ml
 @pytest.mark.django_db
 def test_the_match_api_uses_embeddings_when_the_settings_say_so(client: Any) -> None:
-    chery = cast(Claim, ClaimFactory(text=CHERY.text))
+    chery = ClaimFactory.create(text=CHERY.text)
     ClaimFactory(text=PARKING.text)
     claim_index_forget()
     try:

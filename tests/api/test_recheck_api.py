@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from sources.models import Source
+from tests.conftest import Queued
 from tests.factories import EditorFactory, SourceFactory, UserFactory
-from tests.sources.conftest import Queued
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ API = "/api/v1"
 
 
 def any_source(**fields: Any) -> Source:
-    return cast(Source, SourceFactory(**fields))
+    return SourceFactory.create(**fields)
 
 
 def client_for(user: Any = None) -> APIClient:

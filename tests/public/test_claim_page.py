@@ -18,7 +18,7 @@ from claims.services.claims import claim_create
 from claims.services.evidence import evidence_add
 from claims.services.timeline import claim_flag_for_review
 from tests.factories import SourceFactory
-from tests.pages.conftest import Story, link
+from tests.public.conftest import Story, link
 
 
 def page(client, claim: Claim) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from claims.models import Claim
 from claims.services.claims import claim_create, claim_set_verdict, claim_update
-from tests.pages.conftest import link
+from tests.public.conftest import link
 
 
 def titles(response) -> list[str]:

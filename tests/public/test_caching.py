@@ -8,7 +8,7 @@ from django.test import Client
 
 from claims.services.claims import claim_create, claim_set_verdict, claim_update
 from claims.services.evidence import evidence_deprecate
-from tests.pages.conftest import Story, link
+from tests.public.conftest import Story, link
 
 PAGES = [
     "/claims/",

@@ -9,7 +9,7 @@ from claims.models import ClaimEvent
 from claims.services.claims import claim_create, claim_set_verdict
 from claims.services.timeline import claim_flag_for_review
 from public.feeds import FEED_SIZE
-from tests.pages.conftest import Story
+from tests.public.conftest import Story
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

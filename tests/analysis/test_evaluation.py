@@ -351,6 +351,7 @@ def test_the_command_writes_every_figure_as_json(tmp_path: Path) -> None:
     assert len(fnc["baselines"]) == 3
 
 
+@pytest.mark.slow
 def test_the_command_exits_non_zero_with_one_line_when_fnc_is_missing(tmp_path: Path) -> None:
     env = {**os.environ, "DEBUG": "1", "FACTCHECK_FNC1_DIR": str(tmp_path / "nowhere")}
     result = subprocess.run(

@@ -15,7 +15,7 @@ from claims.services.evidence import evidence_add, evidence_deprecate
 from claims.services.timeline import claim_event_add
 from public.csp import POLICY
 from tests.factories import PublisherFactory, SourceFactory
-from tests.pages.conftest import Story
+from tests.public.conftest import Story
 
 SCRIPT = "<script>alert(1)</script>"
 ATTR = '"><img src=x onerror=alert(1)>'

@@ -84,6 +84,7 @@ def test_it_refuses_a_missing_file_and_a_missing_claim(tmp_path: Path) -> None:
         run(CLAIM)
 
 
+@pytest.mark.slow
 def test_a_bad_call_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "manage.py", "assess", CLAIM, str(tmp_path / "absent.txt")],
