@@ -22,6 +22,10 @@ from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_update
 from claims.services.evidence import LABEL_FIELDS, EvidenceAlreadyLinked, evidence_relabel
 from sources.models import Source
 
+# A claim's tags as typed, commas and all; each tag is held to Tag.NAME_MAX by the service.
+TAG_LIST_MAX = 1000
+# A review note goes on the timeline after "Review done: ", within ClaimEvent.SUMMARY_MAX.
+REVIEW_NOTE_MAX = 900
 RELOAD_HINT = " Reload the page to see the other change, then make yours again."
 
 
@@ -88,7 +92,10 @@ class ServiceModelForm(forms.ModelForm):
 
 class ClaimAdminForm(ServiceModelForm):
     tag_names = forms.CharField(
-        label="Tags", required=False, max_length=1000, help_text="Separate tags with commas."
+        label="Tags",
+        required=False,
+        max_length=TAG_LIST_MAX,
+        help_text="Separate tags with commas.",
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     error_aliases = {"tags": "tag_names"}
@@ -167,7 +174,10 @@ READ_IT_FOR_ME = "— read it from the source —"
 
 class EvidenceAddForm(forms.Form):
     url = forms.CharField(
-        label="Source URL", required=False, max_length=2000, help_text="Or pick a known source."
+        label="Source URL",
+        required=False,
+        max_length=Source.URL_MAX,
+        help_text="Or pick a known source.",
     )
     source = forms.ModelChoiceField(
         queryset=Source.objects.all(), required=False, widget=source_autocomplete("source")
@@ -187,7 +197,7 @@ class EvidenceAddForm(forms.Form):
     derived_from_url = forms.CharField(
         label="Relies on (URL)",
         required=False,
-        max_length=2000,
+        max_length=Source.URL_MAX,
         help_text="The source this one cites, such as 'according to the Financial Times'.",
     )
     derived_from = forms.ModelChoiceField(
@@ -234,7 +244,7 @@ class DeprecateForm(forms.Form):
 class ReviewDoneForm(forms.Form):
     note = forms.CharField(
         required=False,
-        max_length=900,
+        max_length=REVIEW_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional: what you checked. It goes on the claim's timeline.",
     )

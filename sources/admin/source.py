@@ -146,7 +146,9 @@ class PublisherAdmin(admin.ModelAdmin):
 
 class SourceAddForm(forms.ModelForm):
     address = forms.CharField(
-        label="URL", max_length=2000, help_text="The page's address; its publisher is found."
+        label="URL",
+        max_length=Source.URL_MAX,
+        help_text="The page's address; its publisher is found.",
     )
 
     class Meta:
@@ -165,13 +167,15 @@ class SourceAddForm(forms.ModelForm):
 
 
 class ManualSnapshotForm(forms.Form):
-    title = forms.CharField(max_length=500, required=False)
+    title = forms.CharField(max_length=Source.TITLE_MAX, required=False)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 20}),
         help_text="The page's text as it stands, for pages that cannot be fetched.",
     )
     note = forms.CharField(
-        max_length=500, required=False, help_text="Where the text comes from, for the record."
+        max_length=SourceSnapshot.NOTE_MAX,
+        required=False,
+        help_text="Where the text comes from, for the record.",
     )
 
 

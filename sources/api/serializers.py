@@ -25,10 +25,10 @@ class PublisherSerializer(serializers.ModelSerializer):
 
 
 class PublisherUpdateSerializer(serializers.Serializer):
-    name = TextField(max_length=200, required=False)
+    name = TextField(max_length=Publisher.NAME_MAX, required=False)
     kind = serializers.ChoiceField(choices=PublisherKind.choices, required=False)
     reliability = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
-    notes = TextField(max_length=5000, required=False, allow_blank=True)
+    notes = TextField(max_length=Publisher.NOTES_MAX, required=False, allow_blank=True)
 
 
 class SourceSerializer(serializers.ModelSerializer):

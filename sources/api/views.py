@@ -25,7 +25,7 @@ from sources.api.serializers import (
     SourceSerializer,
 )
 from sources.diffing import UNITS, changed_sentences, diff_as_dicts
-from sources.models import Health, Publisher, PublisherKind, Source, SourceSnapshot
+from sources.models import Health, Publisher, PublisherDomain, PublisherKind, Source, SourceSnapshot
 from sources.selectors import publishers_visible_to, sources_visible_to
 from sources.services import publisher_update
 from sources.tasks import source_queue_check
@@ -129,7 +129,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 class PublisherFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=PublisherKind.choices)
-    domain = filters.CharFilter(field_name="domains__domain", max_length=253)
+    domain = filters.CharFilter(field_name="domains__domain", max_length=PublisherDomain.DOMAIN_MAX)
 
     class Meta:
         model = Publisher

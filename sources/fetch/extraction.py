@@ -20,6 +20,8 @@ from lxml.etree import ParserError
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# A language tag such as en-GB; longer ones are noise (Source.LANGUAGE_MAX holds the same).
+LANGUAGE_TAG_MAX = 16
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
@@ -94,4 +96,4 @@ def html_language(body: str | bytes) -> str:
         root = lxml.html.document_fromstring(body)
     except (ParserError, ValueError):
         return ""
-    return (root.get("lang") or "").strip()[:16]
+    return (root.get("lang") or "").strip()[:LANGUAGE_TAG_MAX]
