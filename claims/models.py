@@ -102,6 +102,7 @@ class Claim(models.Model):
     # A slug is cut at this length before a `-2`, `-3`… that makes it unique is added.
     SLUG_BASE_MAX = 70
     CLAIMANT_MAX = 200
+    EXTERNAL_ID_MAX = 200
 
     text = models.CharField(max_length=TEXT_MAX, help_text="The statement, as one sentence.")
     slug = models.SlugField(max_length=SLUG_MAX, unique=True, allow_unicode=True)
@@ -118,6 +119,13 @@ class Claim(models.Model):
     published = models.BooleanField(default=False)
     needs_review = models.BooleanField(default=False, db_index=True)
     review_reasons = models.JSONField(default=list, blank=True)
+    external_id = models.CharField(
+        max_length=EXTERNAL_ID_MAX,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The claim's id in an archive it was imported from (import_claims).",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
 
     firmness_score = models.PositiveSmallIntegerField(default=0, db_index=True)

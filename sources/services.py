@@ -80,30 +80,49 @@ def publisher_update(*, publisher: Publisher, **fields: Any) -> Publisher:
 
 
 @transaction.atomic
-def source_get_or_create(*, url: str) -> tuple[Source, bool]:
+def source_get_or_create(
+    *,
+    url: str,
+    publisher_domain: str | None = None,
+    resolve: bool = True,
+    schedule: bool = True,
+) -> tuple[Source, bool]:
     """The source at `url` once normalised; created (with its publisher) when new.
 
     A new source whose address we would refuse to fetch (a private or loopback address, or
-    a name resolving to one) is refused here, so that nothing can ask the fetcher for it.
+    a name resolving to one) is refused here, so that nothing can ask the fetcher for it;
+    without `resolve`, only what the URL itself shows is checked (no DNS look-up: an import
+    of thousands of sources must not wait on the resolver), and the fetch checks the rest.
+    A new source is due at once, or, without `schedule`, waits until someone asks. Its
+    publisher is the one of `publisher_domain` when given (an archive says who published
+    it), else of the URL's domain.
     """
     normal = normalise_url(url)
     existing = Source.objects.filter(url=normal).first()
     if existing is not None:
         return existing, False
     try:
-        validate_fetchable(normal)
+        validate_fetchable(normal, resolve=resolve)
     except RefusedURL as exc:
         raise InvalidSourceURL(str(exc)) from None
-    publisher = publisher_for_domain(domain_of(normal))
+    publisher = publisher_for_domain(_publisher_domain(publisher_domain) or domain_of(normal))
     try:
         with transaction.atomic():
             source = Source.objects.create(
-                url=normal, publisher=publisher, next_check_at=timezone.now()
+                url=normal, publisher=publisher, next_check_at=timezone.now() if schedule else None
             )
     except IntegrityError:
         # Another request created it between our look-up and insert.
         return Source.objects.get(url=normal), False
     return source, True
+
+
+def _publisher_domain(given: str | None) -> str:
+    """A publisher named by its domain (`example.com`, `www.example.com`); "" otherwise."""
+    domain = (given or "").strip().lower().removeprefix("www.").rstrip(".")
+    if not domain or " " in domain or "." not in domain:
+        return ""
+    return domain[: PublisherDomain.DOMAIN_MAX]
 
 
 @transaction.atomic

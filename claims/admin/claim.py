@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from claims.admin import display
 from claims.admin.desk_views import ClaimDeskViews
 from claims.admin.forms import ClaimAdminForm
+from claims.admin.imports import ClaimImportViews
 from claims.admin.link_offers import open_offers_panel
 from claims.models import Claim
 from claims.services.claims import claim_clear_review
@@ -53,7 +54,7 @@ class PublisherFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimDeskViews):
+class ClaimAdmin(ClaimImportViews, ClaimDeskViews):
     form = ClaimAdminForm
     list_display = ("short_text", "verdict", "firmness", "needs_review", "published", "updated_at")
     list_filter = (

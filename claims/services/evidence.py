@@ -59,12 +59,14 @@ def evidence_add(
     derived_from_url: str | None = None,
     labelled_by: str | None = None,
     expected_version: int | None = None,
+    queue_check: bool = True,
     **labels: Any,
 ) -> Evidence:
     """Link a source (found or created by its normalised URL) to the claim.
 
     Without a stance or certainty the labels are automatic: read from the source's text
-    now if it has one, else once its first version is fetched (claims.receivers).
+    now if it has one, else once its first version is fetched (claims.receivers). A source
+    never fetched is queued for its first check, unless `queue_check` is off (an import).
     """
     linked = _source_from(source, url, "url")
     if linked is None:
@@ -84,7 +86,7 @@ def evidence_add(
         source=linked.pk,
         stance=evidence.stance,
     )
-    if linked.last_checked_at is None and not linked.paused:
+    if queue_check and linked.last_checked_at is None and not linked.paused:
         # A source nobody has fetched yet is fetched at once, once this link is committed.
         source_queue_check(source=linked)
     return evidence

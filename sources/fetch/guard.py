@@ -192,14 +192,20 @@ def check_url(url: str) -> CheckedURL:
     return CheckedURL(url=url, scheme=scheme, host=host, port=port, addresses=tuple(addresses))
 
 
-def validate_fetchable(url: str) -> None:
+def validate_fetchable(url: str, *, resolve: bool = True) -> None:
     """For the API when evidence is added: refuse what can be known to be refused now.
 
     A literal refused address, or a name that resolves to one, raises RefusedAddress; a
     URL that is not http(s) or has no host raises RefusedURL (its base class): both are a
     400 for the client. A name that cannot be resolved at this moment passes: DNS may be
-    down briefly, and the fetch will record the failure if it lasts.
+    down briefly, and the fetch will record the failure if it lasts. Without `resolve`,
+    names are not looked up at all: only a literal address can be refused.
     """
+    if not resolve:
+        host = split_url(url)[1]
+        literal = parse_host_address(host)
+        _refuse_if_any(host, [literal] if literal is not None else [])
+        return
     try:
         check_url(url)
     except Unresolvable:
