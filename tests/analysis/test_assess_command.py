@@ -97,3 +97,20 @@ def test_a_bad_call_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert done.stderr.strip().count("\n") == 0
     assert "No such file" in done.stderr
+
+
+@pytest.mark.parametrize("setting", ["rules", "model"])
+def test_it_reads_with_the_services_method_unless_told_otherwise(settings, setting: str) -> None:
+    settings.FACTCHECK_ASSESS_METHOD = setting
+    text = "Chery has confirmed it will build cars at JLR's UK factories."
+    assert json.loads(run(CLAIM, "-", stdin=text))["method"] == setting
+    other = "model" if setting == "rules" else "rules"
+    assert json.loads(run(CLAIM, "-", "--method", other, stdin=text))["method"] == other
+    line = json.dumps({"claim": CLAIM, "text": text})
+    assert json.loads(run("--jsonl", "-", stdin=line))["method"] == setting
+    assert json.loads(run("--jsonl", "-", "--method", other, stdin=line))["method"] == other
+
+
+def test_an_unknown_method_is_refused() -> None:
+    with pytest.raises(CommandError, match="invalid choice: 'bayes'"):
+        run(CLAIM, "-", "--method", "bayes", stdin="text")

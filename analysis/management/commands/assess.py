@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import trafilatura
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analysis.assessment import assess
+from analysis.assessment import METHODS, assess
 from analysis.assessment.evaluation import json_object
 
 
@@ -59,8 +60,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jsonl", metavar="IN", help="Read {claim, text} lines from IN (- for stdin)."
         )
+        parser.add_argument(
+            "--method",
+            choices=METHODS,
+            help="How to read (default: FACTCHECK_ASSESS_METHOD, as the service reads).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.method = options["method"] or settings.FACTCHECK_ASSESS_METHOD
         if options["jsonl"]:
             if options["claim"] or options["file"]:
                 raise CommandError("Give either CLAIM FILE or --jsonl IN, not both.")
@@ -69,7 +76,7 @@ class Command(BaseCommand):
         claim, path = options["claim"], options["file"]
         if not claim or not claim.strip() or not path:
             raise CommandError('Give a claim and a file: assess "CLAIM" FILE (or --jsonl IN).')
-        result = assess(claim, read_document(path))
+        result = assess(claim, read_document(path), method=self.method)
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
 
     def _many(self, path: str) -> None:
@@ -86,4 +93,5 @@ class Command(BaseCommand):
 
     def _write_all(self, stream: IO[str]) -> None:
         for _, claim, text in pairs(stream):
-            self.stdout.write(json.dumps(assess(claim, text).as_dict(), ensure_ascii=False))
+            reading = assess(claim, text, method=self.method)
+            self.stdout.write(json.dumps(reading.as_dict(), ensure_ascii=False))
