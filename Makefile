@@ -1,5 +1,6 @@
 # factcheck: `make run` starts the whole service on embedded defaults; `make test` checks everything.
 PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 VENV_ML := .venv-ml
 STAMP_ML := $(VENV_ML)/.installed
 
-.PHONY: install install-ml run test test-fast test-ml eval lint typecheck pytest migrate demo clean
+.PHONY: install install-ml run test test-fast test-ml eval lint typecheck pytest migrate demo clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +18,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# A local checkout's settings: development mode and a key of its own, so that every
+# `manage.py` command works as printed. Git ignores it; real environment variables win.
+.env:
+	$(PYTHON) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+
+install: $(STAMP) .env
+
+# The browser tests drive Debian's Chromium (Playwright's own download needs the internet).
+browser:
+	test -x /usr/bin/chromium || ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium )
 
 $(STAMP_ML): pyproject.toml
 	test -x $(VENV_ML)/bin/python || $(PYTHON) -m venv $(VENV_ML)

@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -16,10 +17,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "flag-overdue-expectations": {
         "task": "claims.tasks.flag_overdue_expectations",
-        "schedule": crontab(minute=0, hour=6),
+        "schedule": crontab(minute=0, hour=settings.FACTCHECK_EXPECTED_BY_HOUR),
     },
-    # Claims a batch of due sources and queues their checks on the `fetch` queue. A tick
-    # that waited over a minute is dropped: the next one claims the same sources.
+    # Leases a batch of due sources and queues their checks on the `fetch` queue. A tick
+    # that waited over a minute is dropped: the next one leases the same sources.
     "enqueue-due-sources": {
         "task": "sources.tasks.enqueue_due_sources",
         "schedule": 60.0,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from analysis.matching.embedding import missing_packages
+from factcheck import environment
 
 SUPPORTED_BROKERS = {"filesystem", "redis", "rediss", "sqla+sqlite", "sqla+postgresql", "memory"}
 SUPPORTED_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
@@ -107,3 +108,28 @@ def check_assess_method(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             id="factcheck.E005",
         )
     ]
+
+
+@register(Tags.compatibility)
+def check_environment_listed(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """Every variable settings.py reads is in factcheck/environment.py, and nothing else is:
+    the README's configuration tables come from that list."""
+    read, listed = set(settings.FACTCHECK_ENVIRONMENT_READ), set(environment.BY_NAME)
+    problems = []
+    for name in sorted(read - listed):
+        problems.append(
+            Error(
+                f"settings.py reads {name}, which factcheck/environment.py does not list.",
+                hint="Add it there with what it means; the README's table comes from that list.",
+                id="factcheck.E006",
+            )
+        )
+    for name in sorted(listed - read):
+        problems.append(
+            Error(
+                f"factcheck/environment.py lists {name}, which settings.py never reads.",
+                hint="Remove it from the list, or read it in settings.py.",
+                id="factcheck.E006",
+            )
+        )
+    return problems

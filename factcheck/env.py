@@ -9,19 +9,30 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
+# Every variable read, with the default it was read with; settings.py keeps a copy of what it
+# read (FACTCHECK_ENVIRONMENT_READ), which factcheck.environment's list must match.
+READ: dict[str, Any] = {}
+
+
+def _raw(name: str, default: Any) -> str | None:
+    READ.setdefault(name, default)
+    return os.environ.get(name)
+
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    raw = _raw(name, default)
+    return (default if raw is None else raw).strip()
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name, default)
     if raw is None or raw.strip() == "":
         # Like the other helpers: an empty value is the default, not "off"
         # (SECURE_SSL_REDIRECT= must not quietly turn the redirect off).
@@ -39,7 +50,7 @@ def env_bool(name: str, default: bool) -> bool:
 def env_int(
     name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
 ) -> int:
-    raw = os.environ.get(name)
+    raw = _raw(name, default)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -54,7 +65,7 @@ def env_int(
 
 
 def env_float(name: str, default: float, *, minimum: float, maximum: float) -> float:
-    raw = os.environ.get(name)
+    raw = _raw(name, default)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -68,7 +79,7 @@ def env_float(name: str, default: float, *, minimum: float, maximum: float) -> f
 
 def env_optional_float(name: str, minimum: float, maximum: float) -> float | None:
     """A number when set, None when unset or empty (so a default can come from elsewhere)."""
-    if not os.environ.get(name, "").strip():
+    if not (_raw(name, None) or "").strip():
         return None
     return env_float(name, 0.0, minimum=minimum, maximum=maximum)
 
@@ -81,7 +92,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name, default)
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]

@@ -2,7 +2,10 @@
 
 Embedded defaults (no variables set): SQLite under var/ and kombu's filesystem
 transport as the Celery broker, so `make run` needs no server. Production sets
-DATABASE_URL and CELERY_BROKER_URL.
+DATABASE_URL and CELERY_BROKER_URL. A local checkout's `.env` (written by `make install`:
+DEBUG=1 and a generated SECRET_KEY) fills in what the environment does not set; real
+environment variables always win. Every variable read is listed, with its meaning, in
+factcheck/environment.py.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from factcheck.env import (
+    READ,
     env_bool,
     env_choice,
     env_float,
@@ -25,6 +30,7 @@ from factcheck.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
 VAR_DIR = Path(env_str("FACTCHECK_VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", False)
@@ -37,7 +43,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` serves on PORT (as FACTCHECK_PORT); in development links follow it.
+FACTCHECK_PORT = env_int("FACTCHECK_PORT", 8000, minimum=1, maximum=65535)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{FACTCHECK_PORT if DEBUG else 8000}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -335,3 +343,7 @@ if FACTCHECK_CHECK_TIME_LIMIT <= FACTCHECK_CHECK_SOFT_TIME_LIMIT:
     )
 if FACTCHECK_RECHECK_LEASE <= FACTCHECK_CHECK_TIME_LIMIT:
     raise ImproperlyConfigured("FACTCHECK_RECHECK_LEASE must be longer than a check's time limit")
+
+# What the environment was asked for, and with which defaults: the system check
+# factcheck.E006 and `manage.py settings_table` compare it with factcheck/environment.py.
+FACTCHECK_ENVIRONMENT_READ = dict(READ)

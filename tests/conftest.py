@@ -5,6 +5,7 @@ Tests marked `ml` need the optional `.[ml]` extra, installed only in .venv-ml (`
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from claims.services.matching import claim_index_forget
 from tests.factories import EditorFactory
 
 REQUIRE_SERVICES = os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1"
+CHROMIUM = Path("/usr/bin/chromium")
+NO_BROWSER = "needs Chromium at /usr/bin/chromium: install it with `make browser`"
 REQUIRE_ML = os.environ.get("FACTCHECK_REQUIRE_ML") == "1"
 
 
@@ -54,6 +57,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
     if missing_packages():
         skips["ml"] = pytest.mark.skip(reason="needs the .[ml] extra (make test-ml)")
+    if not CHROMIUM.exists():
+        skips["browser"] = pytest.mark.skip(reason=NO_BROWSER)
     for item in items:
         for marker, skip in skips.items():
             if marker in item.keywords:
@@ -66,10 +71,27 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "FACTCHECK_REQUIRE_SERVICES=1 but DATABASE_URL/CELERY_BROKER_URL do not name "
             "PostgreSQL and Redis"
         )
+    if REQUIRE_SERVICES and not CHROMIUM.exists():
+        raise pytest.UsageError(f"FACTCHECK_REQUIRE_SERVICES=1 but the browser tests {NO_BROWSER}")
     if REQUIRE_ML and missing_packages():
         raise pytest.UsageError(
             f"FACTCHECK_REQUIRE_ML=1 but {', '.join(missing_packages())} cannot be imported: "
             "install the .[ml] extra (make test-ml)"
+        )
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Browser tests skipped for want of Chromium are said loudly, not lost among the dots."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NO_BROWSER in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} BROWSER TEST(S) SKIPPED", red=True)
+        terminalreporter.write_line(
+            "The public pages were not checked in a real browser: Chromium is not at "
+            f"{CHROMIUM}. Install it with `make browser`, then run `make test` again."
         )
 
 

@@ -37,6 +37,12 @@ NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
 _IPV4ISH = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
 
 
+PRIVATE_NETWORK = (
+    "which is private or reserved; sources must be on the public internet, or in a network "
+    "that FACTCHECK_FETCH_ALLOWED_NETS allows (an intranet, or a test desk's own server)."
+)
+
+
 class RefusedURL(ValueError):
     """The URL may not be fetched: wrong scheme, no host, or a refused address."""
 
@@ -174,14 +180,8 @@ def _refuse_if_any(host: str, addresses: Sequence[IPAddress]) -> None:
     if not refused:
         return
     if parse_host_address(host) is not None:
-        raise RefusedAddress(
-            f"{host} is the address {refused[0]}, which is private or reserved; "
-            "sources must be on the public internet."
-        )
-    raise RefusedAddress(
-        f"{host} resolves to {refused[0]}, which is private or reserved; "
-        "sources must be on the public internet."
-    )
+        raise RefusedAddress(f"{host} is the address {refused[0]}, {PRIVATE_NETWORK}")
+    raise RefusedAddress(f"{host} resolves to {refused[0]}, {PRIVATE_NETWORK}")
 
 
 def check_url(url: str) -> CheckedURL:

@@ -52,6 +52,8 @@ def test_it_refuses_evidence_at_a_private_or_special_address(desk, claim, url):
     response = desk.post(f"/api/v1/claims/{claim.pk}/evidence/", {"url": url}, format="json")
     assert response.status_code == 400
     assert "url" in response.json()
+    # The refusal says how a desk allows an intranet or a test server.
+    assert "FACTCHECK_FETCH_ALLOWED_NETS" in str(response.json()["url"])
     assert not Source.objects.exists()
     assert not Evidence.objects.exists()
 

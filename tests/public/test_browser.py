@@ -2,13 +2,13 @@
 server with the demo data. It reads the list, searches, opens a claim, checks what a reader
 checks, follows the history link, and saves screenshots under var/screenshots/.
 
-Chromium comes from `apt-get install chromium` (.ci/run does it). Without it the test is
-skipped on a laptop and fails in CI (FACTCHECK_REQUIRE_SERVICES=1), like the services tests.
+Chromium comes from `make browser` (Debian's package; .ci/run installs it too). Without it
+the test is skipped, loudly, at the end of the run (tests/conftest.py), and fails in CI
+(FACTCHECK_REQUIRE_SERVICES=1), like the services tests.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +21,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from claims.models import Claim, Stance
+from tests.conftest import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHERY = "chery-will-build-cars-at-jaguar-land-rovers-factories-in-the-uk"
 
@@ -64,10 +64,6 @@ def demo(live_server) -> Demo:
 
 @pytest.fixture
 def browser(demo: Demo) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1":
-            pytest.fail("Chromium is missing at /usr/bin/chromium: apt-get install chromium")
-        pytest.skip("needs Chromium at /usr/bin/chromium (apt-get install chromium)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield launched
