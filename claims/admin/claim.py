@@ -97,7 +97,9 @@ class ClaimAdmin(ClaimImportViews, ClaimDeskViews):
 
     def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> Any:
         # A claim not yet recorded has no verdict, evidence or history to show.
-        return self.fieldsets if obj is not None else [(None, {"fields": EDIT_FIELDS})]
+        if obj is not None:
+            return self.fieldsets
+        return [(None, {"fields": (*EDIT_FIELDS, "allow_duplicate")})]
 
     def get_form(
         self, request: HttpRequest, obj: Claim | None = None, change: bool = False, **kwargs: Any

@@ -18,7 +18,12 @@ from django.core.exceptions import ValidationError
 
 from claims.models import NOTE_MAX, Certainty, Claim, Evidence, EvidenceKind, Stance, Verdict
 from claims.services.changes import ClaimVersionConflict
-from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_update
+from claims.services.claims import (
+    EDITABLE_FIELDS,
+    ClaimLooksDuplicate,
+    claim_create,
+    claim_update,
+)
 from claims.services.evidence import LABEL_FIELDS, EvidenceAlreadyLinked, evidence_relabel
 from sources.models import Source
 
@@ -55,6 +60,11 @@ def service_errors_to(
         form.add_error(None, str(exc) + RELOAD_HINT)
     except EvidenceAlreadyLinked as exc:
         form.add_error(None, f"{exc} Relabel it there instead of linking the source again.")
+    except ClaimLooksDuplicate as exc:
+        hint = " Tick “Record it anyway” if it is a different claim."
+        form.add_error(
+            "allow_duplicate" if "allow_duplicate" in form.fields else None, str(exc) + hint
+        )
 
 
 def split_tags(raw: str) -> list[str]:
@@ -98,6 +108,11 @@ class ClaimAdminForm(ServiceModelForm):
         help_text="Separate tags with commas.",
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    allow_duplicate = forms.BooleanField(
+        required=False,
+        label="Record it anyway",
+        help_text="Only asked when the text strongly matches a claim already recorded.",
+    )
     error_aliases = {"tags": "tag_names"}
 
     class Meta:
@@ -109,6 +124,7 @@ class ClaimAdminForm(ServiceModelForm):
         if self.instance.pk is not None:
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
             self.fields["expected_version"].initial = self.instance.version
+            del self.fields["allow_duplicate"]  # a new claim's question only
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -123,7 +139,8 @@ class ClaimAdminForm(ServiceModelForm):
         }
         tags = split_tags(self.cleaned_data["tag_names"])
         if self.instance.pk is None:
-            return claim_create(user=self.user, tags=tags, **data)
+            allow = bool(self.cleaned_data.get("allow_duplicate"))
+            return claim_create(user=self.user, tags=tags, allow_duplicate=allow, **data)
         return claim_update(
             claim=self.instance,
             user=self.user,

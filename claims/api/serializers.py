@@ -223,6 +223,27 @@ class ClaimFieldsSerializer(serializers.Serializer):
     published = serializers.BooleanField(required=False)
 
 
+class ClaimCreateSerializer(ClaimFieldsSerializer):
+    allow_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Record the claim even though it strongly matches one already recorded.",
+    )
+
+
+class DuplicateClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField(help_text="The claim's public page.")
+    api_url = serializers.CharField()
+    score = serializers.FloatField(help_text="How strongly the new text matches it, 0 to 1.")
+
+
+class DuplicateClaimsSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    duplicate_of = DuplicateClaimSerializer(many=True)
+
+
 class ClaimPatchSerializer(ClaimFieldsSerializer):
     text = TextField(max_length=Claim.TEXT_MAX, required=False)
     status = serializers.ChoiceField(choices=Verdict.choices, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,11 +17,12 @@ from rest_framework.serializers import BaseSerializer
 
 from claims.api.filters import ClaimFilter
 from claims.api.serializers import (
+    ClaimCreateSerializer,
     ClaimDetailSerializer,
     ClaimEventSerializer,
-    ClaimFieldsSerializer,
     ClaimListSerializer,
     ClaimPatchSerializer,
+    DuplicateClaimsSerializer,
     EvidenceCreateSerializer,
     EvidenceDeprecateSerializer,
     EvidenceLabelsSerializer,
@@ -31,7 +33,7 @@ from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, Evidence
 from claims.selectors import claim_detail_queryset
 from claims.services.changes import ClaimVersionConflict
-from claims.services.claims import claim_apply_changes, claim_create
+from claims.services.claims import ClaimLooksDuplicate, claim_apply_changes, claim_create
 from claims.services.evidence import (
     EvidenceAlreadyLinked,
     evidence_add,
@@ -75,7 +77,7 @@ class ClaimViewSet(
     def get_serializer_class(self) -> type[BaseSerializer]:
         classes: dict[str, type[BaseSerializer]] = {
             "list": ClaimListSerializer,
-            "create": ClaimFieldsSerializer,
+            "create": ClaimCreateSerializer,
             "partial_update": ClaimPatchSerializer,
             "firmness": FirmnessSerializer,
             "timeline": ClaimEventSerializer,
@@ -88,12 +90,41 @@ class ClaimViewSet(
         body = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
         return Response(body, status=code, headers={"ETag": claim.etag})
 
-    @extend_schema(responses={201: ClaimDetailSerializer})
+    @extend_schema(
+        request=ClaimCreateSerializer,
+        responses={
+            201: ClaimDetailSerializer,
+            409: OpenApiResponse(
+                DuplicateClaimsSerializer,
+                description="The text strongly matches claims already recorded",
+            ),
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        fields = ClaimFieldsSerializer(data=request.data)
+        fields = ClaimCreateSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
-        claim = claim_create(user=request.user, **fields.validated_data)
+        try:
+            claim = claim_create(user=request.user, **fields.validated_data)
+        except ClaimLooksDuplicate as exc:
+            return Response(self.duplicates(exc), status=status.HTTP_409_CONFLICT)
         return self.detail_response(claim, status.HTTP_201_CREATED)
+
+    def duplicates(self, exc: ClaimLooksDuplicate) -> dict[str, Any]:
+        found = [
+            {
+                "id": match.claim.pk,
+                "slug": match.claim.slug,
+                "text": match.claim.text,
+                "url": match.claim.get_public_url(),
+                "api_url": self.request.build_absolute_uri(
+                    reverse("api:claim-detail", args=[match.claim.pk])
+                ),
+                "score": round(match.score, 3),
+            }
+            for match in exc.matches
+        ]
+        detail = f"{exc} Send allow_duplicate: true to record it anyway."
+        return DuplicateClaimsSerializer({"detail": detail, "duplicate_of": found}).data
 
     @extend_schema(
         parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],

@@ -13,11 +13,23 @@ from django.utils.text import slugify
 
 from claims.models import NOTE_MAX, Claim, EventKind, Evidence, Tag, Verdict, VerdictChange
 from claims.services.changes import ClaimVersionConflict, claim_lock, claim_record_change
+from claims.services.matching import ClaimMatch, claims_like
 from claims.services.scoring import claim_recompute_firmness
 from claims.services.timeline import claim_event_add, claim_flag_for_review
 from factcheck.users import signed_in
 
 EDITABLE_FIELDS = ("text", "context", "claimant", "first_seen", "expected_by", "published")
+
+
+class ClaimLooksDuplicate(Exception):
+    """The new claim strongly matches claims already recorded; say so, or record it anyway."""
+
+    def __init__(self, matches: list[ClaimMatch]) -> None:
+        listed = "; ".join(
+            f"“{m.claim.text}” (#{m.claim.pk}, match {m.score:.2f})" for m in matches
+        )
+        super().__init__(f"This claim looks like one already recorded: {listed}.")
+        self.matches = matches
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
@@ -60,8 +72,15 @@ def claim_create(
     first_seen: datetime.date | None = None,
     expected_by: datetime.date | None = None,
     published: bool = False,
+    allow_duplicate: bool = True,
 ) -> Claim:
+    """Record a claim. Without `allow_duplicate`, a text that strongly matches a claim
+    already recorded raises ClaimLooksDuplicate (the API and the desk ask first)."""
     text = " ".join(text.split())
+    if not allow_duplicate:
+        matches = claims_like(text=text)
+        if matches:
+            raise ClaimLooksDuplicate(matches)
     claim = Claim(
         text=text,
         slug=unique_slug(text),
@@ -239,6 +258,7 @@ def claims_flag_overdue(*, today: datetime.date | None = None) -> int:
 
 
 __all__ = [
+    "ClaimLooksDuplicate",
     "ClaimVersionConflict",
     "claim_apply_changes",
     "claim_clear_review",

@@ -160,6 +160,19 @@ def claims_match(
         scan = min(scan * 4, SCAN_LIMIT)
 
 
+def claims_like(*, text: str, limit: int = 5) -> list[ClaimMatch]:
+    """Claims already recorded, published or not, that `text` strongly matches: likely the
+    same claim again. Only the desk records claims, and the desk sees them all."""
+    index, limits = claim_index()
+    matches = index.search(text, limit=limit, min_score=limits.strong_at)
+    claims = Claim.objects.in_bulk([m.claim_id for m in matches])
+    return [
+        ClaimMatch(claims[m.claim_id], m.score, m.passage, True)
+        for m in matches
+        if m.claim_id in claims
+    ]
+
+
 def url_text(*, url: str, user: Any) -> str:
     """The text at `url`: the latest version of its source when the caller may see it,
     else the page fetched once, safely, and kept nowhere.
@@ -211,6 +224,7 @@ __all__ = [
     "Thresholds",
     "claim_index",
     "claim_index_forget",
+    "claims_like",
     "claims_match",
     "url_text",
 ]

@@ -633,3 +633,19 @@ def test_events_are_read_only(editor_client: Client, desk: SimpleNamespace) -> N
     model_admin = admin.site._registry[ClaimEvent]
     assert not model_admin.has_add_permission(request)
     assert editor_client.post(url("claims_claimevent_change", event.pk), {}).status_code == 403
+
+
+def test_adding_a_claim_already_recorded_warns_and_asks_to_confirm(
+    editor_client: Client, desk: SimpleNamespace
+) -> None:
+    form = {"text": desk.claim.text, "context": "", "tag_names": "", "claimant": ""}
+    refused = editor_client.post(url("claims_claim_add"), form)
+    assert refused.status_code == 200  # the form again, with the warning
+    page = refused.content.decode()
+    assert "This claim looks like one already recorded" in page
+    assert f"#{desk.claim.pk}" in page and "Record it anyway" in page
+    assert Claim.objects.filter(text=desk.claim.text).count() == 1
+    done = editor_client.post(url("claims_claim_add"), {**form, "allow_duplicate": "on"})
+    assert done.status_code == 302
+    assert Claim.objects.filter(text=desk.claim.text).count() == 2
+
