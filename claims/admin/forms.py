@@ -20,6 +20,7 @@ from claims.models import NOTE_MAX, Certainty, Claim, Evidence, EvidenceKind, St
 from claims.services.changes import ClaimVersionConflict
 from claims.services.claims import (
     EDITABLE_FIELDS,
+    REVIEW_NOTE_MAX,
     ClaimLooksDuplicate,
     claim_create,
     claim_update,
@@ -29,8 +30,6 @@ from sources.models import Source
 
 # A claim's tags as typed, commas and all; each tag is held to Tag.NAME_MAX by the service.
 TAG_LIST_MAX = 1000
-# A review note goes on the timeline after "Review done: ", within ClaimEvent.SUMMARY_MAX.
-REVIEW_NOTE_MAX = 900
 RELOAD_HINT = " Reload the page to see the other change, then make yours again."
 
 

@@ -21,6 +21,7 @@ from claims.models import (
     Verdict,
     VerdictChange,
 )
+from claims.services.claims import REVIEW_NOTE_MAX
 from factcheck.api.fields import MAX_ID, TextField
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL, domain_of, normalise_url
 from sources.models import Source
@@ -242,6 +243,15 @@ class DuplicateClaimSerializer(serializers.Serializer):
 class DuplicateClaimsSerializer(serializers.Serializer):
     detail = serializers.CharField()
     duplicate_of = DuplicateClaimSerializer(many=True)
+
+
+class ReviewDoneSerializer(serializers.Serializer):
+    note = TextField(
+        max_length=REVIEW_NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="What you checked; it goes on the claim's timeline.",
+    )
 
 
 class ClaimPatchSerializer(ClaimFieldsSerializer):

@@ -28,12 +28,18 @@ from claims.api.serializers import (
     EvidenceLabelsSerializer,
     EvidenceSerializer,
     FirmnessSerializer,
+    ReviewDoneSerializer,
 )
 from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, Evidence
 from claims.selectors import claim_detail_queryset
 from claims.services.changes import ClaimVersionConflict
-from claims.services.claims import ClaimLooksDuplicate, claim_apply_changes, claim_create
+from claims.services.claims import (
+    ClaimLooksDuplicate,
+    claim_apply_changes,
+    claim_clear_review,
+    claim_create,
+)
 from claims.services.evidence import (
     EvidenceAlreadyLinked,
     evidence_add,
@@ -45,6 +51,15 @@ from factcheck.api.filters import StrictOrderingFilter
 from factcheck.api.openapi import ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
 from sources.services import source_get_or_create
+
+
+def if_match(request: Request) -> list[str] | None:
+    """The ETags an unsafe request was made against (RFC 9110: a list, any of which may
+    match); None for `*`, any version. Without the header: 428, so that no change is lost."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    return None if header == "*" else [tag.strip() for tag in header.split(",")]
 
 
 class ClaimPagination(StrictCursorPagination):
@@ -82,6 +97,7 @@ class ClaimViewSet(
             "firmness": FirmnessSerializer,
             "timeline": ClaimEventSerializer,
             "evidence": EvidenceCreateSerializer,
+            "review": ReviewDoneSerializer,
         }
         return classes.get(self.action or "", ClaimDetailSerializer)
 
@@ -152,16 +168,39 @@ class ClaimViewSet(
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         claim = self.get_object()
-        header = request.headers.get("If-Match", "").strip()
-        if not header:
-            raise PreconditionRequired()
-        # RFC 9110: a list of entity tags, any of which may match; `*` matches any version.
-        expected = None if header == "*" else [tag.strip() for tag in header.split(",")]
+        expected = if_match(request)
         changes = ClaimPatchSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
         try:
             claim = claim_apply_changes(
                 claim=claim, user=request.user, expected_etags=expected, **changes.validated_data
+            )
+        except ClaimVersionConflict:
+            raise PreconditionFailed() from None
+        return self.detail_response(claim)
+
+    @extend_schema(
+        request=ReviewDoneSerializer,
+        parameters=[
+            OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+        ],
+        responses={
+            200: ClaimDetailSerializer,
+            412: OpenApiResponse(ErrorSerializer, description="The ETag is stale"),
+            428: OpenApiResponse(ErrorSerializer, description="If-Match is missing"),
+        },
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the claim reviewed: it leaves the review queue, with your note on its timeline."""
+        claim = self.get_object()
+        expected = if_match(request)
+        done = ReviewDoneSerializer(data=request.data)
+        done.is_valid(raise_exception=True)
+        note = done.validated_data.get("note", "")
+        try:
+            claim = claim_clear_review(
+                claim=claim, user=request.user, note=note, expected_etags=expected
             )
         except ClaimVersionConflict:
             raise PreconditionFailed() from None

@@ -7,6 +7,7 @@ event, and the firmness is recomputed from the evidence as it now stands.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from claims.models import Claim
@@ -24,11 +25,18 @@ class ClaimVersionConflict(Exception):
         self.current = current
 
 
-def claim_lock(claim: Claim, expected_version: int | None = None) -> Claim:
+def claim_lock(
+    claim: Claim,
+    expected_version: int | None = None,
+    expected_etags: Iterable[str] | None = None,
+) -> Claim:
     """The claim's row, locked until the transaction ends; raises ClaimVersionConflict when
-    it is no longer at `expected_version`."""
+    it is no longer at `expected_version`, or its ETag is none of `expected_etags` (an
+    If-Match list; None when the caller sent `*` or checks nothing)."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if expected_version is not None and locked.version != expected_version:
+        raise ClaimVersionConflict(locked.version)
+    if expected_etags is not None and locked.etag not in set(expected_etags):
         raise ClaimVersionConflict(locked.version)
     return locked
 

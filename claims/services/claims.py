@@ -19,6 +19,8 @@ from claims.services.timeline import claim_event_add, claim_flag_for_review
 from factcheck.users import signed_in
 
 EDITABLE_FIELDS = ("text", "context", "claimant", "first_seen", "expected_by", "published")
+# A review note goes on the timeline after "Review done: ", within ClaimEvent.SUMMARY_MAX.
+REVIEW_NOTE_MAX = 900
 
 
 class ClaimLooksDuplicate(Exception):
@@ -188,18 +190,36 @@ def claim_set_verdict(
     )
     change.evidence.set(resting_on)
     claim.verdict = verdict
+    answered = _answer_review(claim, user)
     claim_record_change(
         claim=claim,
         kind=EventKind.VERDICT_CHANGED,
         summary=f"Verdict: {Verdict(change.previous).label} → {Verdict(verdict).label}. {note}",
         actor=user,
-        saved_fields=("verdict",),
+        saved_fields=("verdict", *answered),
         previous=change.previous,
         verdict=verdict,
         note=note,
         evidence=[item.pk for item in resting_on],
     )
     return change
+
+
+def _answer_review(claim: Claim, user: Any) -> tuple[str, ...]:
+    """A verdict change answers the review: the reasons raised before it go (a verdict that
+    still disagrees with the evidence is flagged again as the firmness is recomputed)."""
+    if not claim.review_reasons:
+        return ()
+    codes = ", ".join(sorted(claim.review_reason_codes()))
+    claim.needs_review, claim.review_reasons = False, []
+    claim_event_add(
+        claim=claim,
+        kind=EventKind.REVIEW_CLEARED,
+        summary="Review answered by the verdict change.",
+        actor=user,
+        codes=codes,
+    )
+    return ("needs_review", "review_reasons")
 
 
 @transaction.atomic
@@ -214,9 +234,7 @@ def claim_apply_changes(
     **fields: Any,
 ) -> Claim:
     """An editor's edit in one step: fields, tags and a change of verdict, or none of them."""
-    locked = claim_lock(claim)
-    if expected_etags is not None and locked.etag not in set(expected_etags):
-        raise ClaimVersionConflict(locked.version)
+    locked = claim_lock(claim, expected_etags=expected_etags)
     tags = fields.pop("tags", None)
     if fields or tags is not None:
         locked = claim_update(claim=locked, user=user, tags=tags, **fields)
@@ -227,8 +245,17 @@ def claim_apply_changes(
 
 
 @transaction.atomic
-def claim_clear_review(*, claim: Claim, user: Any = None, note: str = "") -> Claim:
-    claim = claim_lock(claim)
+def claim_clear_review(
+    *,
+    claim: Claim,
+    user: Any = None,
+    note: str = "",
+    expected_etags: Iterable[str] | None = None,
+) -> Claim:
+    """An editor has looked at what put the claim in the review queue: it leaves it."""
+    if len(note.strip()) > REVIEW_NOTE_MAX:
+        raise ValidationError({"note": f"A note may have at most {REVIEW_NOTE_MAX} characters."})
+    claim = claim_lock(claim, expected_etags=expected_etags)
     if not claim.needs_review:
         return claim
     claim.needs_review, claim.review_reasons = False, []
