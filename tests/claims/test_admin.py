@@ -648,4 +648,3 @@ def test_adding_a_claim_already_recorded_warns_and_asks_to_confirm(
     done = editor_client.post(url("claims_claim_add"), {**form, "allow_duplicate": "on"})
     assert done.status_code == 302
     assert Claim.objects.filter(text=desk.claim.text).count() == 2
-
