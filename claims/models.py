@@ -4,6 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
 
@@ -346,6 +348,8 @@ class FirmnessPoint(models.Model):
 class EventKind(models.TextChoices):
     CREATED = "created", "Claim recorded"
     EDITED = "edited", "Claim edited"
+    PUBLISHED = "published", "Claim published"
+    CORRECTED = "corrected", "Claim corrected"
     EVIDENCE_ADDED = "evidence_added", "Evidence added"
     EVIDENCE_RELABELLED = "evidence_relabelled", "Evidence relabelled"
     EVIDENCE_DEPRECATED = "evidence_deprecated", "Evidence deprecated"
@@ -362,12 +366,25 @@ class EventKind(models.TextChoices):
     REVIEW_CLEARED = "review_cleared", "Review cleared"
 
 
+# The words a reader sees a published claim by: changing them is a correction.
+READ_FIELDS = ("text", "context", "claimant")
+
+
 class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
     def public(self) -> ClaimEventQuerySet:
         """What readers see: the review queue is the desk's business."""
         return self.filter(claim__published=True).exclude(
             kind__in=[EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED, EventKind.LINK_OFFERED]
         )
+
+    def newsworthy(self) -> ClaimEventQuerySet:
+        """What readers follow: verdicts, a change of firmness level (not of score alone),
+        claims published and corrected. The public feed carries these and nothing else."""
+        level_moved = Q(kind=EventKind.FIRMNESS_CHANGED) & ~Q(
+            data__previous_level=KT("data__level")
+        )
+        kinds = [EventKind.VERDICT_CHANGED, EventKind.PUBLISHED, EventKind.CORRECTED]
+        return self.filter(Q(kind__in=kinds) | level_moved)
 
     def visible_to(self, user: Any) -> ClaimEventQuerySet:
         return self.all() if sees_unpublished(user) else self.public()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("claims/<str:slug>/", views.claim_page, name="claim-page"),
     path("claims/<str:slug>/feed.atom", feeds.claim_feed, name="claim-feed"),
     path("tags/<str:tag>/", views.tag_page, name="tag-page"),
+    path("desk/feed.atom", feeds.desk_feed, name="desk-feed"),
 ]

@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.models import NOTE_MAX, Claim, EventKind, Evidence, Tag, Verdict, VerdictChange
+from claims.models import (
+    NOTE_MAX,
+    READ_FIELDS,
+    Claim,
+    EventKind,
+    Evidence,
+    Tag,
+    Verdict,
+    VerdictChange,
+)
 from claims.services.changes import ClaimVersionConflict, claim_lock, claim_record_change
 from claims.services.matching import ClaimMatch, claims_like
 from claims.services.scoring import claim_recompute_firmness
@@ -99,6 +108,10 @@ def claim_create(
     claim_event_add(
         claim=claim, kind=EventKind.CREATED, summary=f"Claim recorded: {text}", actor=user
     )
+    if published:
+        claim_event_add(
+            claim=claim, kind=EventKind.PUBLISHED, summary=f"Claim published: {text}", actor=user
+        )
     claim_recompute_firmness(claim=claim)
     return claim
 
@@ -129,16 +142,28 @@ def claim_update(
             claim.tags.set(new_tags)
             changed.append("tags")
     if changed:
+        kind, summary = _edit_in_words(claim, changed)
         claim_record_change(
             claim=claim,
-            kind=EventKind.EDITED,
-            summary=f"Claim edited: {', '.join(changed)}",
+            kind=kind,
+            summary=summary,
             actor=user,
             saved_fields=tuple(name for name in changed if name != "tags"),
             recompute=False,  # the words and how they are shown; the evidence is as it was
             fields=changed,
         )
     return claim
+
+
+def _edit_in_words(claim: Claim, changed: list[str]) -> tuple[str, str]:
+    """A claim just published, one whose published words changed (a correction readers are
+    told of), or any other edit."""
+    if "published" in changed and claim.published:
+        return EventKind.PUBLISHED, f"Claim published: {claim.text}"
+    if claim.published and set(changed) & set(READ_FIELDS):
+        words = ", ".join(name for name in changed if name in READ_FIELDS)
+        return EventKind.CORRECTED, f"Claim corrected ({words}): it now reads “{claim.text}”"
+    return EventKind.EDITED, f"Claim edited: {', '.join(changed)}"
 
 
 def _validate_note(note: str) -> str:
