@@ -26,7 +26,12 @@ from sources.fetch.client import FetchOptions, FetchResult, Outcome
 from sources.fetch.extraction import Extracted, extract
 from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
 from sources.scheduling import CheckResult, plan_next_check
-from sources.services import SnapshotTextInvalid, SourceChange, source_add_snapshot
+from sources.services import (
+    SnapshotTextInvalid,
+    SourceChange,
+    publisher_name_from_page,
+    source_add_snapshot,
+)
 from sources.signals import source_changed
 
 logger = logging.getLogger(__name__)
@@ -285,6 +290,8 @@ def _take_metadata(source: Source, page: Extracted) -> None:
     source.published_at = page.published_at or source.published_at
     source.modified_at = page.modified_at or source.modified_at
     source.language = page.language[: Source.LANGUAGE_MAX] or source.language
+    if page.site_name:
+        publisher_name_from_page(publisher=source.publisher, site_name=page.site_name)
 
 
 def _note_move(source: Source, result: FetchResult) -> bool:

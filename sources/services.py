@@ -80,6 +80,18 @@ def publisher_update(*, publisher: Publisher, **fields: Any) -> Publisher:
 
 
 @transaction.atomic
+def publisher_name_from_page(*, publisher: Publisher, site_name: str) -> Publisher:
+    """A publisher still named after its domain (as made when its first source came in)
+    takes the name its pages give; a name an editor chose is never replaced."""
+    name = " ".join(site_name.split())[: Publisher.NAME_MAX]
+    if not name or name == publisher.name:
+        return publisher
+    if not publisher.domains.filter(domain=publisher.name).exists():
+        return publisher  # named by an editor, or from a page already
+    return publisher_update(publisher=publisher, name=name)
+
+
+@transaction.atomic
 def source_get_or_create(
     *,
     url: str,

@@ -16,6 +16,7 @@ import htmldate
 import lxml.html
 import trafilatura
 from lxml.etree import ParserError
+from lxml.html import HtmlElement
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class Extracted:
     published_at: datetime | None = None
     modified_at: datetime | None = None
     language: str = ""
+    site_name: str = ""  # who the page says published it: og:site_name, JSON-LD, <title>
 
 
 def extract(
@@ -51,14 +53,53 @@ def extract(
         return Extracted(text=None)
     document = trafilatura.bare_extraction(body, url=url, with_metadata=True)
     text = getattr(document, "text", None) or None
+    root = page_root(body)
     return Extracted(
         text=text.strip() if text else None,
         title=(getattr(document, "title", None) or "").strip(),
+        site_name=site_name(getattr(document, "sitename", None), root),
         author=(getattr(document, "author", None) or "").strip(),
         published_at=find_date(body, url, original=True),
         modified_at=find_date(body, url, original=False),
-        language=(getattr(document, "language", None) or html_language(body)),
+        language=(getattr(document, "language", None) or root_language(root)),
     )
+
+
+# "Headline | The Daily Example", "Headline - Example News", "Headline — Example".
+TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ")
+SITE_NAME_MAX_WORDS = 6
+
+
+def site_name(found: str | None, root: HtmlElement | None) -> str:
+    """The publisher's name as the page gives it: trafilatura's reading of og:site_name and
+    the JSON-LD publisher, else the last part of the <title>. A bare domain is no name."""
+    name = " ".join((found or "").split())
+    if name and not looks_like_domain(name):
+        return name
+    title = " ".join((root.findtext(".//title") or "").split()) if root is not None else ""
+    suffix = title_suffix(title)
+    return suffix if suffix and not looks_like_domain(suffix) else ""
+
+
+def looks_like_domain(name: str) -> bool:
+    return " " not in name and "." in name.strip(".")
+
+
+def title_suffix(title: str) -> str:
+    for separator in TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        tail = tail.strip()
+        if found and head.strip() and tail and len(tail.split()) <= SITE_NAME_MAX_WORDS:
+            return tail
+    return ""
+
+
+def page_root(body: str | bytes) -> HtmlElement | None:
+    """The page parsed once for what trafilatura leaves out (language, title)."""
+    try:
+        return lxml.html.document_fromstring(body)
+    except (ParserError, ValueError):
+        return None
 
 
 def _plain(body: str | bytes, encoding: str | None) -> Extracted:
@@ -92,8 +133,10 @@ def find_date(body: str | bytes, url: str, *, original: bool) -> datetime | None
 
 def html_language(body: str | bytes) -> str:
     """The `lang` of the <html> element, which trafilatura leaves to a language detector."""
-    try:
-        root = lxml.html.document_fromstring(body)
-    except (ParserError, ValueError):
+    return root_language(page_root(body))
+
+
+def root_language(root: HtmlElement | None) -> str:
+    if root is None:
         return ""
     return (root.get("lang") or "").strip()[:LANGUAGE_TAG_MAX]

@@ -16,7 +16,7 @@ from sources import checking
 from sources.checking import is_trivial_move, source_check
 from sources.fetch import politeness
 from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
-from sources.services import SourceChange, source_add_snapshot
+from sources.services import SourceChange, source_add_snapshot, source_get_or_create
 from sources.signals import source_changed
 from tests.factories import EvidenceFactory, SourceFactory
 from tests.sources.httpserver import Reply, TestServer, conditional, redirect
@@ -573,3 +573,24 @@ def test_repeated_errors_flag_the_claims_with_the_count(server: TestServer, sett
     event = ClaimEvent.objects.get(claim=claim, kind=EventKind.SOURCE_FAILING)
     assert "could not be read 2 times in a row" in event.summary
     assert "HTTP 502" in event.summary
+
+
+def test_a_publisher_named_after_its_domain_takes_the_name_its_page_gives(
+    server: TestServer,
+) -> None:
+    named = page("The bridge opens in March.", title="Bridge opens | The Highland Courier")
+    server.route("/a", Reply(200, named))
+    source, _ = source_get_or_create(url=server.url("/a"))
+    auto_named = source.publisher.name
+    assert source.publisher.domains.filter(domain=auto_named).exists()  # named after its domain
+    source_check(source=source)
+    assert fresh(source).publisher.name == "The Highland Courier"
+
+
+def test_a_name_an_editor_gave_a_publisher_is_kept(server: TestServer) -> None:
+    named = page("The bridge opens in March.", title="Bridge opens | The Highland Courier")
+    server.route("/a", Reply(200, named))
+    source = a_source(server, "/a")  # its publisher was named by an editor (the factory)
+    before = source.publisher.name
+    source_check(source=source)
+    assert fresh(source).publisher.name == before

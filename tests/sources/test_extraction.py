@@ -40,6 +40,7 @@ def test_an_article_gives_its_text_and_metadata() -> None:
     assert found.published_at == datetime(2024, 3, 5, 10, 0, tzinfo=UTC)
     assert found.modified_at == datetime(2024, 3, 7, 11, 30, tzinfo=UTC)
     assert found.language == "en-GB"
+    assert found.site_name == "The Daily"  # from the title's suffix
 
 
 def test_bytes_are_decoded_by_the_pages_own_charset() -> None:
@@ -102,3 +103,36 @@ def test_a_fetched_page_can_be_extracted(server: TestServer) -> None:
     result = fetch(server.url("/story"))
     found = extract(result.body, result.final_url, content_type=result.content_type)
     assert found.title == "Minister denies report" and found.text is not None
+
+
+TRAIN_STORY = "<p>Harbour Rail said the night train to Inverness would run all winter.</p>" * 3
+
+
+def with_head(head: str) -> str:
+    return f"<html><head>{head}</head><body><article>{TRAIN_STORY}</article></body></html>"
+
+
+def test_the_site_name_comes_from_og_site_name() -> None:
+    page = with_head('<title>Trains</title><meta property="og:site_name" content="Mersey Ledger">')
+    assert extract(page, "https://ledger.example/a").site_name == "Mersey Ledger"
+
+
+def test_the_site_name_comes_from_the_json_ld_publisher() -> None:
+    data = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Trains", '
+        '"publisher": {"@type": "Organization", "name": "North Wire"}}'
+    )
+    page = with_head(f'<title>Trains</title><script type="application/ld+json">{data}</script>')
+    assert extract(page, "https://wire.example/a").site_name == "North Wire"
+
+
+def test_the_site_name_comes_from_the_title_suffix() -> None:
+    page = with_head("<title>Night train saved | The Highland Courier</title>")
+    assert extract(page, "https://courier.example/a").site_name == "The Highland Courier"
+
+
+def test_a_bare_domain_or_a_title_without_a_suffix_gives_no_site_name() -> None:
+    plain = with_head("<title>Night train saved</title>")
+    domain = with_head("<title>Night train saved | courier.example</title>")
+    assert extract(plain, "https://courier.example/a").site_name == ""
+    assert extract(domain, "https://courier.example/a").site_name == ""
