@@ -255,10 +255,7 @@ def _note(item: EvidenceInput, representative: EvidenceInput | None) -> str:
     if item.stance == "discusses":
         notes.append(f"Reports the claim without settling it: weight × {DISCUSSES_FACTOR}.")
     if item.automatic:
-        notes.append(
-            "Labels suggested automatically, read from the source's own text; "
-            "no editor has checked them yet."
-        )
+        notes.append("Read automatically from its text.")
     return " ".join(notes)
 
 

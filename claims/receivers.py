@@ -61,19 +61,27 @@ def on_source_changed(
     snapshot: SourceSnapshot | None = None,
     detail: str = "",
     **kwargs: Any,
-) -> None:
+) -> list[str]:
+    """Tell each claim citing the source; what was done, in words, for the check's report."""
     new_text = snapshot if change == SourceChange.SNAPSHOT else None
     first_version = new_text is not None and new_text.number == 1
     links = Evidence.objects.live().filter(source=source).select_related("claim")
+    told = []
     for claim in Claim.objects.filter(pk__in=links.values("claim")).order_by("pk"):
-        if not first_version:
-            _tell_claim(claim, source, change, snapshot, detail, links)
+        if not first_version and _tell_claim(claim, source, change, snapshot, detail, links):
+            told.append(f"claim {claim.pk} flagged for review")
+        elif not first_version:
+            told.append(f"claim {claim.pk} told")
         if new_text is None:
             claim_recompute_firmness(claim=claim)
     if new_text is not None:
         # Every version, the first included, is read for what it says of each claim;
         # this recomputes the firmness of every claim that cites the source.
-        source_reassess(source=source, snapshot=new_text)
+        read = source_reassess(source=source, snapshot=new_text)
+        told += [
+            f"claim {item.evidence.claim_id} read it again" for item in read if item.needs_review
+        ]
+    return told
 
 
 def _tell_claim(
@@ -83,7 +91,8 @@ def _tell_claim(
     snapshot: SourceSnapshot | None,
     detail: str,
     links: Any,
-) -> None:
+) -> bool:
+    """Note the change on the claim's timeline; True when it goes to the review queue."""
     message = describe_change(source, change, snapshot, detail)
     lost = []
     if snapshot is not None:
@@ -104,10 +113,12 @@ def _tell_claim(
         snapshot=snapshot.number if snapshot else None,
         quotes_lost=lost,
     )
-    if change in NEEDS_REVIEW:
-        claim_flag_for_review(
-            claim=claim, code=f"source:{source.pk}", message=message, source=source.pk
-        )
+    if change not in NEEDS_REVIEW:
+        return False
+    claim_flag_for_review(
+        claim=claim, code=f"source:{source.pk}", message=message, source=source.pk
+    )
+    return True
 
 
 def on_publisher_changed(
@@ -127,16 +138,18 @@ def on_source_snapshot(
     change: str,
     snapshot: SourceSnapshot | None = None,
     **kwargs: Any,
-) -> None:
+) -> list[str]:
     """Offer a source's new version to the claims it strongly matches."""
     if change != SourceChange.SNAPSHOT or snapshot is None:
-        return
+        return []
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the snapshot intact
-            source_offer_links(source=source, snapshot=snapshot)
+            offers = source_offer_links(source=source, snapshot=snapshot)
     except Exception:
         # Offers are a convenience for editors; the version the fetch just read is the
         # record, and must not be lost because matching failed (say, a missing `.[ml]`).
         logger.exception(
             "could not offer source %s (version %s) to claims", source.pk, snapshot.number
         )
+        return ["offering it to other claims failed (see the log)"]
+    return [f"offered to claim {offer.claim_id}" for offer in offers]

@@ -85,6 +85,12 @@ class Group:
     blurb: str
     entries: list[Entry] = field(default_factory=list)
 
+    @property
+    def read_automatically(self) -> int:
+        """How many of its pieces carry labels read by the service, not by an editor: the
+        section says what that means once, not on every line."""
+        return sum(1 for entry in self.entries if entry.evidence.labelled_by == "automatic")
+
 
 def entry_for(item: Evidence, line: dict[str, Any] | None) -> Entry:
     """The piece with its effect on the score, from its line of the stored explanation."""

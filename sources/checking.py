@@ -32,7 +32,7 @@ from sources.services import (
     publisher_name_from_page,
     source_add_snapshot,
 )
-from sources.signals import source_changed
+from sources.signals import source_tell
 
 logger = logging.getLogger(__name__)
 
@@ -71,21 +71,37 @@ class CheckReport:
     outcome: str  # the fetch's outcome, or "skipped"
     health: str
     snapshot: int | None = None  # the number of the version kept by this check
-    changes: list[str] = field(default_factory=list)  # what the claims were told
+    changes: list[str] = field(default_factory=list)  # what the claims were told (SourceChange)
+    told: list[str] = field(default_factory=list)  # what the rest of the service did, in words
     next_check_at: datetime | None = None
     detail: str = ""
 
     def __str__(self) -> str:
-        parts = [f"source {self.source_id} {self.url}: {self.outcome}, health {self.health}"]
-        if self.snapshot is not None:
-            parts.append(f"kept version {self.snapshot}")
-        if self.changes:
-            parts.append(f"told claims: {', '.join(self.changes)}")
+        parts = [f"source {self.source_id} {self.url}: {self.in_words()}", *self.told]
         if self.next_check_at is not None:
             parts.append(f"next check {self.next_check_at:%Y-%m-%d %H:%M} UTC")
-        if self.detail:
-            parts.append(self.detail)
         return "; ".join(parts)
+
+    def in_words(self) -> str:
+        """What happened to the page, as an editor would say it."""
+        if self.snapshot == 1:
+            return "read for the first time: version 1 stored"
+        if self.snapshot is not None:
+            return f"text changed: version {self.snapshot} stored"
+        said = {
+            "ok": "read; the text is unchanged",
+            "not_modified": "unchanged (the server said so: 304)",
+            "moved": "read at its new address; the text is unchanged",
+            SKIPPED: "skipped",
+            "deferred": "not fetched yet: the host's turn has not come",
+            "gone": "not found",
+            "blocked": "blocked",
+        }.get(self.outcome, "could not be read")
+        if "dead" in self.changes:
+            said = "dead"
+        elif "alive" in self.changes:
+            said = "back: it answers again"
+        return f"{said}: {self.detail}" if self.detail else said
 
 
 @dataclass(frozen=True)
@@ -167,9 +183,10 @@ def _record(source_id: int, seen: _Observed) -> CheckReport:
     if outcome is Outcome.DEFERRED:
         return _defer(source, seen)
     source.last_checked_at, source.http_status = seen.now, seen.result.status
-    snapshot = None
+    snapshot: SourceSnapshot | None = None
+    told: list[str] = []
     if seen.result.ok or outcome is Outcome.NOT_MODIFIED:
-        changes, check_result, snapshot = _record_success(source, seen)
+        changes, check_result, snapshot = _record_success(source, seen, told)
     else:
         changes, check_result = _record_trouble(source, seen)
     retry_after = None if seen.result.ok else seen.result.retry_after
@@ -178,12 +195,16 @@ def _record(source_id: int, seen: _Observed) -> CheckReport:
     )
     source.save(update_fields=STATE_FIELDS)
     for change, detail in changes:
-        source_changed.send(
-            sender=Source, source=source, change=change, snapshot=None, detail=detail
-        )
-    number = snapshot.number if snapshot is not None else None
-    told = [change for change, _ in changes]
-    return _report(source, outcome, snapshot=number, changes=told, detail=source.last_error)
+        told += source_tell(source=source, change=change, detail=detail)
+    report = _report(
+        source,
+        outcome,
+        snapshot=snapshot.number if snapshot is not None else None,
+        changes=[change for change, _ in changes],
+        detail=source.last_error,
+    )
+    report.told = told
+    return report
 
 
 def _report(
@@ -221,14 +242,14 @@ Changes = list[tuple[str, str]]  # (a SourceChange, the detail for the claims)
 
 
 def _record_success(
-    source: Source, seen: _Observed
+    source: Source, seen: _Observed, told: list[str]
 ) -> tuple[Changes, CheckResult, SourceSnapshot | None]:
     changes: Changes = [(SourceChange.ALIVE, "")] if source.is_dead else []
     first_read = source.last_ok_at is None
     previous = source.health
     source.consecutive_failures, source.first_failure_at = 0, None
     source.consecutive_errors, source.last_ok_at, source.last_error = 0, seen.now, ""
-    snapshot = _keep_text(source, seen)
+    snapshot = _keep_text(source, seen, told)
     moved = _note_move(source, seen.result)
     if moved:
         changes.append((SourceChange.MOVED, ""))
@@ -252,7 +273,7 @@ def _health_after_success(previous: str, source: Source, *, moved: bool, new_ver
     return Health.OK
 
 
-def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
+def _keep_text(source: Source, seen: _Observed, told: list[str]) -> SourceSnapshot | None:
     """Keep the extracted text as a new version when it changed; None otherwise."""
     result, page = seen.result, seen.page
     if result.outcome is Outcome.NOT_MODIFIED:
@@ -273,6 +294,7 @@ def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
             title=page.title,
             method=SnapshotMethod.FETCHED,
             http_status=result.status,
+            told=told,
         )
     except SnapshotTextInvalid as exc:
         source.last_error = str(exc)[: Source.ERROR_MAX]

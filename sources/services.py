@@ -21,7 +21,7 @@ from sources.models import (
     normalise_text,
     text_hash,
 )
-from sources.signals import publisher_changed, source_changed
+from sources.signals import publisher_changed, source_tell
 
 MAX_SNAPSHOT_CHARS = 2_000_000
 UserLike = Any
@@ -147,8 +147,10 @@ def source_add_snapshot(
     http_status: int | None = None,
     user: UserLike = None,
     note: str = "",
+    told: list[str] | None = None,
 ) -> SourceSnapshot | None:
-    """Keep `text` as the source's newest version; None when it did not change."""
+    """Keep `text` as the source's newest version; None when it did not change. What the
+    rest of the service did about the new version is added to `told` when one is given."""
     text = normalise_text(text)
     if not text:
         raise SnapshotTextInvalid("The text is empty.")
@@ -178,9 +180,9 @@ def source_add_snapshot(
         # seen, and says nothing about whether the page is alive, so health stays as it was.
         source.health = Health.CHANGED
     source.save(update_fields=["content_hash", "title", "health", "updated_at"])
-    source_changed.send(
-        sender=Source, source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note
-    )
+    notes = source_tell(source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note)
+    if told is not None:
+        told.extend(notes)
     return snapshot
 
 

@@ -33,6 +33,9 @@ def encode_cursor(event_id: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The event id a cursor stands for; `0` is the beginning (before every change)."""
+    if cursor == "0":
+        return 0
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if not raw.startswith(CURSOR_PREFIX):
@@ -41,7 +44,14 @@ def decode_cursor(cursor: str) -> int:
         if value < 0:
             raise ValueError(raw)
     except ValueError:
-        raise ValidationError({"since": ["This cursor is not valid."]}) from None
+        raise ValidationError(
+            {
+                "since": [
+                    "This cursor is not valid. Start from the beginning with since=0 (or no "
+                    "since), then pass each answer's next_cursor."
+                ]
+            }
+        ) from None
     return value
 
 
@@ -75,7 +85,11 @@ class ChangesPageSerializer(serializers.Serializer):
 class ChangesView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("since", str, description="The cursor of the last change you read"),
+            OpenApiParameter(
+                "since",
+                str,
+                description="The cursor of the last change you read; 0 (or none) from the start",
+            ),
             OpenApiParameter("limit", int, description=f"At most {MAX_PAGE_SIZE} changes"),
         ],
         responses={200: ChangesPageSerializer},

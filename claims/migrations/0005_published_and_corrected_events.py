@@ -4,15 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0004_claim_external_id'),
+        ("claims", "0004_claim_external_id"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claimevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Claim recorded'), ('edited', 'Claim edited'), ('published', 'Claim published'), ('corrected', 'Claim corrected'), ('evidence_added', 'Evidence added'), ('evidence_relabelled', 'Evidence relabelled'), ('evidence_deprecated', 'Evidence deprecated'), ('source_changed', 'Source changed'), ('source_moved', 'Source moved'), ('source_dead', 'Source dead'), ('source_alive', 'Source back'), ('source_failing', 'Source failing'), ('evidence_assessed', 'Evidence read again'), ('link_offered', 'Source offered as evidence'), ('verdict_changed', 'Verdict changed'), ('firmness_changed', 'Firmness changed'), ('review_flagged', 'Flagged for review'), ('review_cleared', 'Review cleared')], max_length=24),
+            model_name="claimevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Claim recorded"),
+                    ("edited", "Claim edited"),
+                    ("published", "Claim published"),
+                    ("corrected", "Claim corrected"),
+                    ("evidence_added", "Evidence added"),
+                    ("evidence_relabelled", "Evidence relabelled"),
+                    ("evidence_deprecated", "Evidence deprecated"),
+                    ("source_changed", "Source changed"),
+                    ("source_moved", "Source moved"),
+                    ("source_dead", "Source dead"),
+                    ("source_alive", "Source back"),
+                    ("source_failing", "Source failing"),
+                    ("evidence_assessed", "Evidence read again"),
+                    ("link_offered", "Source offered as evidence"),
+                    ("verdict_changed", "Verdict changed"),
+                    ("firmness_changed", "Firmness changed"),
+                    ("review_flagged", "Flagged for review"),
+                    ("review_cleared", "Review cleared"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -112,7 +112,15 @@ def test_a_read_only_token_sees_what_the_public_sees(api_client, reader_token_cl
 def test_a_cursor_it_did_not_hand_out_is_refused(api_client, world, since):
     response = api_client.get(f"{API}/changes/?since={since}")
     assert response.status_code == 400
-    assert response.json()["since"] == ["This cursor is not valid."]
+    [message] = response.json()["since"]
+    assert message.startswith("This cursor is not valid.")
+    assert "since=0" in message  # how to start
+
+
+def test_since_0_reads_from_the_beginning(api_client, world):
+    settle()
+    assert feed(api_client, "?since=0") == feed(api_client)
+    assert feed(api_client, "?since=0")["results"]
 
 
 @pytest.mark.parametrize("limit", ["0", "101", "-1", "abc", "1.5", "²"])

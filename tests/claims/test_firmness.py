@@ -295,7 +295,7 @@ def test_the_explanation_has_one_line_per_item_with_its_notes():
     assert notes[2].startswith("Collapsed into evidence #1")
     assert notes[3] == "Deprecated: not counted."
     assert notes[4] == "Unrelated to the claim: not counted."
-    assert "suggested automatically" in notes[5]
+    assert "Read automatically from its text." in notes[5]
     assert f"dead (no archived copy): weight × {DEAD_FACTOR}" in notes[6]
     assert f"dead (an archived copy is kept): weight × {DEAD_ARCHIVED_FACTOR}" in notes[7]
 

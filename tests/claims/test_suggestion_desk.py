@@ -98,7 +98,9 @@ def test_the_accept_action_relabels_each_selected_piece_that_was_read(
 def test_a_public_page_marks_evidence_read_automatically(
     client: Client, claim: Claim, source: Source
 ) -> None:
-    evidence_add(claim=claim, source=source)
+    evidence = evidence_add(claim=claim, source=source)
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert "Labelled automatically" in html
-    assert "read automatically from version 1 of the source" in html
+    assert "Read automatically" in html
+    assert "One piece here was read automatically" in html
+    assert evidence.suggested_passage and evidence.suggested_passage in html  # the words it read
+    assert "The passage it was read from (version 1 of the source)" in html

@@ -88,7 +88,7 @@ def test_evidence_added_without_a_stance_is_automatic_and_counts_with_its_sugges
     (line,) = claim.firmness_explanation
     assert (line["stance"], line["certainty"], line["automatic"]) == ("supports", "certain", True)
     assert line["counted"] and claim.firmness_score > 0
-    assert "read from the source's own text" in line["text"]
+    assert "Read automatically from its text." in line["text"]
     added = claim.events.get(kind=EventKind.EVIDENCE_ADDED)
     assert added.summary == "Merseyside Motor Desk linked: supports (read automatically)"
 

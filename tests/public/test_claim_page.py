@@ -17,6 +17,7 @@ from claims.models import Claim, Verdict
 from claims.services.claims import claim_create
 from claims.services.evidence import evidence_add
 from claims.services.timeline import claim_flag_for_review
+from sources.models import Source
 from tests.factories import SourceFactory
 from tests.public.conftest import Story, link
 
@@ -112,14 +113,18 @@ def test_deprecated_evidence_is_struck_through_with_its_reason(client, story):
     assert "It was about another company." in item
 
 
-def test_automatically_labelled_evidence_says_so(client, story):
-    evidence_add(
-        claim=story.claim,
-        source=SourceFactory.create(paused=True),
-        stance="supports",
-        labelled_by="automatic",
-    )
-    assert "Labelled automatically" in page(client, story.claim)
+def test_automatically_labelled_evidence_says_so_once_per_section(client, story):
+    for _ in range(3):
+        evidence_add(
+            claim=story.claim,
+            source=SourceFactory.create(paused=True),
+            stance="supports",
+            labelled_by="automatic",
+        )
+    html = page(client, story.claim)
+    assert html.count("Read automatically</span>") == 3  # a short badge on each piece
+    assert html.count("no editor has checked") == 1  # the explanation once, for the section
+    assert "3 pieces here were read automatically" in html
 
 
 def test_the_history_lists_verdict_changes_with_notes_and_source_changes(client, story):
@@ -227,3 +232,25 @@ def test_source_publisher_and_stance_group_headings_are_present(client, story: S
     text = text_of(section(page(client, story.claim), "evidence"))
     for heading in ("Supporting", "Refuting", "Reporting, not settling"):
         assert heading in text
+
+
+def test_a_source_updated_after_it_was_published_says_when(client, story):
+    source = story.supporting.source
+    Source.objects.filter(pk=source.pk).update(
+        published_at=datetime.datetime(2026, 2, 3, 9, tzinfo=datetime.UTC),
+        modified_at=datetime.datetime(2026, 2, 5, 16, tzinfo=datetime.UTC),
+    )
+    _, item = evidence_item(page(client, story.claim), story.supporting.pk)
+    assert re.search(
+        r"Published <time[^>]*>3 Feb 2026</time>, updated <time[^>]*>5 Feb 2026</time>", item
+    )
+
+
+def test_a_source_updated_the_same_day_shows_only_its_publication(client, story):
+    source = story.supporting.source
+    Source.objects.filter(pk=source.pk).update(
+        published_at=datetime.datetime(2026, 2, 3, 9, tzinfo=datetime.UTC),
+        modified_at=datetime.datetime(2026, 2, 3, 16, tzinfo=datetime.UTC),
+    )
+    _, item = evidence_item(page(client, story.claim), story.supporting.pk)
+    assert "Published" in item and "updated" not in item

@@ -151,3 +151,9 @@ def test_pages_have_no_inline_style_or_script_for_the_policy_to_block(
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", html)
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert all(tag == '<script type="application/ld+json">' for tag in scripts)
+
+
+def test_the_favicon_is_served_where_browsers_ask_for_it(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/claims/favicon.svg")

@@ -10,6 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from claims.services.claims import claim_create
+from claims.services.evidence import evidence_add
 from sources.models import Health, Source
 from tests.conftest import Queued
 from tests.factories import SourceFactory
@@ -53,9 +55,10 @@ def test_sync_checks_the_named_sources_here_and_prints_each_result(server: TestS
     first, second = a_source(server, "/a", paused=True), a_source(server, "/b")
     out = run("--source", str(first.pk), str(second.pk), "--sync")
     lines = out.splitlines()
-    assert lines[0].startswith(f"source {first.pk} {first.url}: ok, health ok; kept version 1")
-    assert lines[1].startswith(f"source {second.pk} {second.url}: gone, health error")
-    assert "HTTP 404" in lines[1]
+    assert lines[0].startswith(
+        f"source {first.pk} {first.url}: read for the first time: version 1 stored; next check"
+    )
+    assert lines[1].startswith(f"source {second.pk} {second.url}: not found: HTTP 404")
     assert lines[2] == "2 source(s) checked."
     assert Source.objects.get(pk=first.pk).snapshots.count() == 1
 
@@ -93,3 +96,15 @@ def test_without_sync_the_checks_are_queued(queued: Queued) -> None:
     due.refresh_from_db()
     assert due.next_check_at is not None
     assert due_call[1]["lease"] == due.next_check_at.isoformat()
+
+
+def test_sync_says_in_words_what_a_new_version_did_to_the_claims(server: TestServer) -> None:
+    server.route("/a", Reply(200, PAGE), Reply(200, PAGE.replace("</p>", " It has changed.</p>")))
+    source = a_source(server, "/a")
+    claim = claim_create(text="Harbour Rail will close the night train to Inverness")
+    evidence_add(claim=claim, source=source, stance="supports", certainty="probable")
+    run("--source", str(source.pk), "--sync")
+    [line, _] = run("--source", str(source.pk), "--sync").splitlines()
+    assert (
+        f"{source.url}: text changed: version 2 stored; claim {claim.pk} flagged for review" in line
+    )
