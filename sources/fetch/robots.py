@@ -13,7 +13,9 @@ parsed with Protego. What an answer means:
   ERROR_CACHE_SECONDS rather than taking an outage as permission.
 
 Answers are cached for FACTCHECK_ROBOTS_CACHE_SECONDS in Django's cache: Redis when
-CACHE_URL names one, so one worker's read serves all, else each process's memory.
+CACHE_URL names one, so one worker's read serves all, else each process's memory. Only one
+fetch of an origin's robots.txt is in flight at a time (sources.fetch.locks): checks that
+start together wait for it rather than each asking the host.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from protego import Protego
 
-from sources.fetch import client, guard
+from sources.fetch import client, guard, locks
 from sources.fetch.client import RobotsAnswer
 
 logger = logging.getLogger(__name__)
@@ -58,8 +60,19 @@ def check(url: str, user_agent: str | None = None) -> RobotsAnswer:
     entry = _cached(origin)
     retry_after = None
     if entry is None:
-        entry, retry_after = _load(origin)
+        entry, retry_after = _load_once(origin)
     return _answer(entry, url, agent, retry_after)
+
+
+def _load_once(origin: str) -> tuple[_Entry, float | None]:
+    """One fetch of an origin's robots.txt at a time: checks that start together wait for
+    the first, then take its answer from the cache instead of asking the host again."""
+    expires = settings.FACTCHECK_FETCH_DEADLINE + settings.FACTCHECK_FETCH_MAX_WAIT + 5
+    with locks.held(f"robots:{origin}", expires=expires, wait=expires):
+        entry = _cached(origin)  # the one who held the lock may have read it meanwhile
+        if entry is not None:
+            return entry, None
+        return _load(origin)
 
 
 def allowed(url: str, user_agent: str | None = None) -> bool:
