@@ -26,5 +26,6 @@ def source_tell(*, source: Any, change: str, snapshot: Any = None, detail: str =
             said.extend(str(note) for note in notes)
     return said
 
+
 # kwargs: publisher, fields (the names of the fields that changed)
 publisher_changed = Signal()
