@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 
-from claims.models import Claim, Verdict
+from claims.models import Claim, Stance, Verdict
+from sources.models import Health, Source
 
 BEST_RATING = 5
 WORST_RATING = 1
@@ -28,10 +29,27 @@ RATINGS: dict[str, tuple[int, str]] = {
 
 
 def appearances(claim: Claim) -> list[str]:
-    """Where the claim was seen, earliest first; uses prefetched evidence when there is any."""
-    rows = [e for e in claim.evidence.all() if not e.deprecated]
+    """Where the claim was seen, earliest first: only evidence that counts in its firmness
+    (live, related, read), at an address a reader can open (an archived copy of a dead
+    page). Uses prefetched evidence when there is any."""
+    counted = {
+        line.get("evidence_id")
+        for line in claim.firmness_explanation or []
+        if line.get("counted")
+    }
+    rows = [e for e in claim.evidence.all() if e.pk in counted and e.stance != Stance.UNRELATED]
     rows.sort(key=lambda e: (e.source.published_at or e.created_at, e.pk))
-    return [e.source.url for e in rows]
+    return [url for url in (readable_address(e.source) for e in rows) if url]
+
+
+def readable_address(source: Source) -> str:
+    """Where a reader can read the source now; "" when nowhere (failing, or dead with no
+    archived copy)."""
+    if source.health == Health.DEAD:
+        return source.archive_url
+    if source.health in (Health.ERROR, Health.BLOCKED):
+        return ""
+    return source.url
 
 
 def claim_review(claim: Claim) -> dict[str, Any]:

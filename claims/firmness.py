@@ -59,6 +59,9 @@ class EvidenceInput:
     automatic: bool = False
     deprecated: bool = False
     derived: bool = False
+    # The source has been read at least once, or its text was given by hand: until then
+    # nobody knows what it says (a typo'd URL, a 404), and it counts for nothing.
+    read: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class Firmness:
 
 
 def side_of(item: EvidenceInput) -> str | None:
-    if item.deprecated or item.stance == "unrelated":
+    if item.deprecated or item.stance == "unrelated" or not item.read:
         return None
     return REFUTE if item.stance == "refutes" else SUPPORT
 
@@ -153,7 +156,7 @@ class _Backing:
 
 
 def _backing(evidence: Sequence[EvidenceInput]) -> _Backing:
-    supports = [i for i in evidence if i.stance == "supports" and not i.deprecated]
+    supports = [i for i in evidence if i.stance == "supports" and side_of(i) is not None]
     strongest: dict[str, float] = {}
     for item in supports:
         strongest[item.group] = max(strongest.get(item.group, 0.0), weight_of(item))
@@ -240,6 +243,8 @@ def _note(item: EvidenceInput, representative: EvidenceInput | None) -> str:
         return "Deprecated: not counted."
     if item.stance == "unrelated":
         return "Unrelated to the claim: not counted."
+    if not item.read:
+        return "Not read yet: the source has not been fetched, nor its text given by hand."
     notes = []
     if representative is not None and representative is not item:
         notes.append(

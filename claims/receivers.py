@@ -28,9 +28,16 @@ EVENT_FOR_CHANGE = {
     SourceChange.DEAD: EventKind.SOURCE_DEAD,
     SourceChange.ALIVE: EventKind.SOURCE_ALIVE,
     SourceChange.FAILING: EventKind.SOURCE_FAILING,
+    SourceChange.FIRST_READ_FAILED: EventKind.SOURCE_FAILING,
 }
 # Changes that an editor should look at; a source coming back only needs noting.
-NEEDS_REVIEW = {SourceChange.SNAPSHOT, SourceChange.MOVED, SourceChange.DEAD, SourceChange.FAILING}
+NEEDS_REVIEW = {
+    SourceChange.SNAPSHOT,
+    SourceChange.MOVED,
+    SourceChange.DEAD,
+    SourceChange.FAILING,
+    SourceChange.FIRST_READ_FAILED,
+}
 
 
 def describe_change(
@@ -48,6 +55,8 @@ def describe_change(
         text = f"{name} is dead.{archive}"
     elif change == SourceChange.ALIVE:
         text = f"{name} answers again."
+    elif change == SourceChange.FIRST_READ_FAILED:
+        text = f"{name} could not be read, and has never been: it does not count until it is."
     else:
         text = f"{name} could not be read {source.consecutive_errors} times in a row."
     return f"{text} {detail}".strip()

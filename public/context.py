@@ -95,7 +95,9 @@ class Group:
 def entry_for(item: Evidence, line: dict[str, Any] | None) -> Entry:
     """The piece with its effect on the score, from its line of the stored explanation."""
     if not line or not line.get("counted"):
-        return Entry(item, counted=False, points=0.0, effect="Not counted")
+        unread = str((line or {}).get("note", "")).startswith("Not read yet")
+        effect = "Not counted: the source has not been read yet" if unread else "Not counted"
+        return Entry(item, counted=False, points=0.0, effect=effect)
     points = float(line.get("contribution", 0.0))
     direction = "Adds" if points >= 0 else "Takes away"
     return Entry(item, counted=True, points=points, effect=f"{direction} {abs(points):g} points")

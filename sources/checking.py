@@ -358,7 +358,11 @@ def _record_trouble(source: Source, seen: _Observed) -> tuple[Changes, CheckResu
         source.health = Health.BLOCKED if result.outcome is Outcome.BLOCKED else Health.ERROR
         changes, check_result = [], CheckResult.ERROR
     threshold = source.alert_after_errors or settings.FACTCHECK_ALERT_AFTER_ERRORS
-    if source.consecutive_errors == threshold and not source.is_dead:
+    never_read = source.last_ok_at is None and not source.content_hash
+    if never_read and source.consecutive_errors == 1 and not source.is_dead:
+        # A source nobody has read yet counts for nothing: the desk hears of it at once.
+        changes.append((SourceChange.FIRST_READ_FAILED, result.in_plain_words()))
+    elif source.consecutive_errors == threshold and not source.is_dead:
         changes.append((SourceChange.FAILING, source.last_error))
     return changes, check_result
 

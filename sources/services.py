@@ -39,6 +39,7 @@ class SourceChange:
     DEAD = "dead"
     ALIVE = "alive"
     FAILING = "failing"
+    FIRST_READ_FAILED = "first_read_failed"  # the first attempt to read it failed
 
 
 def publisher_for_domain(domain: str) -> Publisher:

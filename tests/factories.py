@@ -58,6 +58,8 @@ class SourceFactory(DjangoModelFactory[Source]):
     url = factory.Sequence(lambda n: f"https://news{n}.example.org/story/{n}")
     title = factory.Sequence(lambda n: f"Story number {n}")
     health = "ok"
+    # A source that has been read (its text's hash); content_hash="" for one never read.
+    content_hash = factory.Sequence(lambda n: text_hash(f"Story number {n}, as read"))
 
 
 class SnapshotFactory(DjangoModelFactory[SourceSnapshot]):

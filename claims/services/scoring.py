@@ -42,6 +42,7 @@ def evidence_input(row: Evidence) -> EvidenceInput:
         automatic=row.labelled_by == LabelledBy.AUTOMATIC,
         deprecated=row.deprecated,
         derived=row.derived_from_id is not None,
+        read=bool(row.source.content_hash),  # set with the first version, fetched or typed
     )
 
 

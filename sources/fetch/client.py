@@ -50,6 +50,19 @@ KEPT_HEADERS = (
 )
 
 
+PLAIN_REASONS = {
+    "dns": "The address does not exist: the site's name cannot be found. Is the URL mistyped?",
+    "connection_refused": "Nothing answers at that address.",
+    "timeout": "The site did not answer in time; it may be slow or down.",
+    "deadline": "The site did not answer in time; it may be slow or down.",
+    "robots": "The site's robots.txt does not allow us to read the page.",
+    "soft_404": "The page is gone: the link now leads to the site's home page.",
+    "rate_limited": "The site asked us to slow down (HTTP 429); we will try again later.",
+    "too_many_redirects": "The address redirects too many times.",
+    "refused_address": "The address is on a private network, which we do not fetch.",
+}
+
+
 class Outcome(StrEnum):
     OK = "ok"
     NOT_MODIFIED = "not_modified"
@@ -84,6 +97,22 @@ class FetchResult:
     def ok(self) -> bool:
         """A page was read (possibly after a permanent move)."""
         return self.outcome in (Outcome.OK, Outcome.MOVED)
+
+    def in_plain_words(self) -> str:
+        """Why the page could not be read, as an editor would want to hear it."""
+        said = PLAIN_REASONS.get(self.reason)
+        if said:
+            return said
+        status = self.status or 0
+        if self.reason.startswith("http_") and status in (404, 410):
+            return f"The page was not found (HTTP {status}): is the URL right?"
+        if status in (401, 403, 451):
+            return f"The site does not let us read the page (HTTP {status})."
+        if status >= 500:
+            return f"The site answered with a server error (HTTP {status}); it may pass."
+        if status >= 400:
+            return f"The site refused the request (HTTP {status})."
+        return self.error or "The page could not be read."
 
     @property
     def text(self) -> str:

@@ -97,3 +97,22 @@ def test_every_verdict_maps_to_a_rating_from_1_to_5(api_client, world: World, ve
 def test_the_rating_follows_the_verdict(api_client, world: World, verdict, value):
     claim_set_verdict(claim=world.published, verdict=verdict, note="Checked.", user=world.editor)
     assert review(api_client, world.published)["reviewRating"]["ratingValue"] == value
+
+
+def test_only_counted_related_readable_evidence_appears(api_client, world: World):
+    claim = world.published
+    first = datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC)
+    unrelated = SourceFactory.create(published_at=first)
+    failing = SourceFactory.create(published_at=first, health="error")
+    unread = SourceFactory.create(published_at=first, content_hash="")
+    dead = SourceFactory.create(published_at=first, health="dead")
+    archived = SourceFactory.create(
+        published_at=first, health="dead", archive_url="https://web.archive.org/web/2023/x"
+    )
+    evidence_add(claim=claim, source=unrelated, stance="unrelated", certainty="unknown")
+    for source in (failing, unread, dead, archived):
+        evidence_add(claim=claim, source=source, stance="supports", certainty="probable")
+    item = review(api_client, claim)["itemReviewed"]
+    urls = [work["url"] for work in item["appearance"]]
+    assert urls == ["https://web.archive.org/web/2023/x", world.public_source.url]
+    assert item["firstAppearance"]["url"] == "https://web.archive.org/web/2023/x"

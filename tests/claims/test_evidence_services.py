@@ -17,6 +17,7 @@ from claims.services.evidence import (
     evidence_relabel,
 )
 from sources.models import Publisher, PublisherDomain, Source
+from sources.services import source_add_snapshot, source_get_or_create
 from tests.factories import PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,9 @@ def test_evidence_that_relies_on_itself_is_not_derived(claim):
 
 
 def test_a_report_relying_on_another_counts_in_the_originals_group(claim):
+    for url in ("https://ft.example/a", "https://relay.example/a"):
+        source, _ = source_get_or_create(url=url)
+        source_add_snapshot(source=source, text=f"The text at {url}.")  # read: it counts
     original = evidence_add(claim=claim, url="https://ft.example/a", **FIRM)
     relay = evidence_add(
         claim=claim, url="https://relay.example/a", derived_from=original.source, **FIRM
@@ -265,3 +269,15 @@ def test_publishers_are_reused_not_duplicated_for_a_known_domain(claim):
     evidence = evidence_add(claim=claim, url="https://www.ft.example/a")
     assert evidence.source.publisher == publisher
     assert Publisher.objects.count() == 1
+
+
+def test_evidence_from_a_source_never_read_counts_for_nothing_until_it_is(claim):
+    evidence = evidence_add(claim=claim, url="https://typo.example/stroy", **FIRM)
+    claim = fresh(claim)
+    [line] = claim.firmness_explanation
+    assert (line["counted"], line["weight"], claim.firmness_score) == (False, 0.0, 0)
+    assert claim.firmness_level == "no_evidence"
+    assert "Not read yet" in line["note"]
+    source_add_snapshot(source=evidence.source, text="Acme will open a plant in Leeds.")
+    claim = fresh(claim)
+    assert claim.firmness_explanation[0]["counted"] and claim.firmness_score > 0

@@ -60,6 +60,7 @@ def evidence_items(draw: st.DrawFn, ids: st.SearchStrategy[int], **fixed: Any) -
         "automatic": st.booleans(),
         "deprecated": st.booleans(),
         "derived": st.booleans(),
+        "read": st.booleans(),
     }
     fields.update({name: st.just(value) for name, value in fixed.items()})
     values = {name: draw(strategy) for name, strategy in fields.items()}
@@ -121,6 +122,13 @@ def test_adding_refuting_evidence_never_raises_the_score(items, data):
 @given(items=evidence_lists(), data=st.data())
 def test_unrelated_evidence_changes_neither_score_nor_level(items, data):
     extra = data.draw(evidence_items(fresh_id(items), stance="unrelated"))
+    assert same_outcome(firmness_of([*items, extra]), firmness_of(items))
+
+
+@PROPERTY
+@given(items=evidence_lists(), data=st.data())
+def test_evidence_from_a_source_never_read_changes_neither_score_nor_level(items, data):
+    extra = data.draw(evidence_items(fresh_id(items), read=False))
     assert same_outcome(firmness_of([*items, extra]), firmness_of(items))
 
 

@@ -254,3 +254,12 @@ def test_a_source_updated_the_same_day_shows_only_its_publication(client, story)
     )
     _, item = evidence_item(page(client, story.claim), story.supporting.pk)
     assert "Published" in item and "updated" not in item
+
+
+def test_evidence_from_a_source_never_read_says_so(client, story):
+    unread = SourceFactory.create(paused=True, content_hash="")
+    evidence = evidence_add(
+        claim=story.claim, source=unread, stance="supports", certainty="certain"
+    )
+    _, item = evidence_item(page(client, story.claim), evidence.pk)
+    assert "Not counted: the source has not been read yet" in item

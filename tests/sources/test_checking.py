@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from claims.models import ClaimEvent, EventKind
+from claims.models import Claim, ClaimEvent, EventKind
 from sources import checking
 from sources.checking import is_trivial_move, source_check
 from sources.fetch import politeness
@@ -19,6 +19,7 @@ from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
 from sources.services import SourceChange, source_add_snapshot, source_get_or_create
 from sources.signals import source_changed
 from tests.factories import EvidenceFactory, SourceFactory
+from tests.sources.conftest import FakeDNS
 from tests.sources.httpserver import Reply, TestServer, conditional, redirect
 
 pytestmark = pytest.mark.django_db
@@ -594,3 +595,43 @@ def test_a_name_an_editor_gave_a_publisher_is_kept(server: TestServer) -> None:
     before = source.publisher.name
     source_check(source=source)
     assert fresh(source).publisher.name == before
+
+
+# --- A source never read ----------------------------------------------------------------
+
+
+def cited_unread(url: str) -> tuple[Source, Claim]:
+    source = SourceFactory.create(url=url, content_hash="", health=Health.UNCHECKED, title="")
+    claim = EvidenceFactory.create(source=source).claim
+    return source, claim
+
+
+def test_a_first_fetch_that_fails_flags_the_claims_at_once_in_plain_words(
+    server: TestServer,
+) -> None:
+    server.route("/stroy", Reply(404))
+    source, claim = cited_unread(server.url("/stroy"))
+    source_check(source=source)
+    claim.refresh_from_db()
+    assert claim.needs_review
+    [reason] = [r for r in claim.review_reasons if r["code"] == f"source:{source.pk}"]
+    assert "could not be read, and has never been" in reason["message"]
+    assert "The page was not found (HTTP 404): is the URL right?" in reason["message"]
+
+
+def test_a_mistyped_host_is_said_to_not_exist(fake_dns: FakeDNS, fast_fetch: Any) -> None:
+    source, claim = cited_unread("https://typo-news.example/story")
+    source_check(source=source)
+    claim.refresh_from_db()
+    [reason] = claim.review_reasons
+    assert "The address does not exist" in reason["message"]
+
+
+def test_only_the_first_failure_of_a_source_never_read_flags_at_once(server: TestServer) -> None:
+    server.route("/stroy", Reply(503))
+    source, claim = cited_unread(server.url("/stroy"))
+    source_check(source=source)
+    flagged = ClaimEvent.objects.filter(claim=claim, kind=EventKind.REVIEW_FLAGGED).count()
+    source_check(source=source)  # a second error: not yet the alert threshold (3)
+    assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.REVIEW_FLAGGED).count() == flagged
+    assert flagged == 1
