@@ -33,9 +33,7 @@ def appearances(claim: Claim) -> list[str]:
     (live, related, read), at an address a reader can open (an archived copy of a dead
     page). Uses prefetched evidence when there is any."""
     counted = {
-        line.get("evidence_id")
-        for line in claim.firmness_explanation or []
-        if line.get("counted")
+        line.get("evidence_id") for line in claim.firmness_explanation or [] if line.get("counted")
     }
     rows = [e for e in claim.evidence.all() if e.pk in counted and e.stance != Stance.UNRELATED]
     rows.sort(key=lambda e: (e.source.published_at or e.created_at, e.pk))

@@ -89,11 +89,20 @@ class ClaimAdmin(ClaimImportViews, ClaimDeskViews):
         ("Verdict and firmness", {"fields": ("verdict_now", "firmness", "firmness_lines")}),
         ("Review", {"fields": ("reasons",)}),
         ("Evidence", {"fields": ("evidence_table",)}),
-        ("Sources on offer", {"fields": ("offered_sources",)}),
-        ("Verdict history", {"fields": ("verdict_history",)}),
-        ("Timeline", {"fields": ("recent_events",)}),
-        ("Record", {"fields": ("slug", "version", "created_by", "created_at", "updated_at")}),
+        ("Sources on offer", {"fields": ("offered_sources",), "classes": ["collapse"]}),
+        ("Verdict history", {"fields": ("verdict_history",), "classes": ["collapse"]}),
+        ("Timeline", {"fields": ("recent_events",), "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ("slug", "version", "created_by", "created_at", "updated_at"),
+                "classes": ["collapse"],
+            },
+        ),
     )
+
+    class Media:
+        css = {"all": ["admin/claims/desk.css"]}
 
     def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> Any:
         # A claim not yet recorded has no verdict, evidence or history to show.

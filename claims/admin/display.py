@@ -61,14 +61,24 @@ def firmness_lines(claim: Claim) -> SafeString:
     return bullet_list(lines, "No evidence counts toward this claim yet.")
 
 
+# A review reason longer than this shows its start, and opens to the rest.
+REASON_SHOWN = 160
+
+
 def review_reasons(claim: Claim) -> SafeString:
-    items = [
-        format_html(
-            "{} <small>({}, {})</small>", r.get("message", ""), r.get("code", ""), when(r.get("at"))
-        )
-        for r in claim.review_reasons or []
-    ]
+    items = [review_reason(r) for r in claim.review_reasons or []]
     return bullet_list(items, "Not in the review queue.")
+
+
+def review_reason(reason: dict[str, Any]) -> SafeString:
+    message = str(reason.get("message", ""))
+    stamp = format_html("<small>({}, {})</small>", reason.get("code", ""), when(reason.get("at")))
+    if len(message) <= REASON_SHOWN:
+        return format_html("{} {}", message, stamp)
+    start = message[:REASON_SHOWN].rsplit(" ", 1)[0] + "…"
+    return format_html(
+        '<details class="reason"><summary>{} {}</summary>{}</details>', start, stamp, message
+    )
 
 
 def suggestion_summary(item: Evidence) -> str:
@@ -95,49 +105,83 @@ def suggestion_cues(item: Evidence) -> SafeString:
     return bullet_list(cues, "No cue words.")
 
 
-def evidence_row(item: Evidence) -> list[Any]:
+def label(text: str, tone: str, title: str = "") -> SafeString:
+    """A compact badge; `tone` picks its colour (desk.css), `title` the tooltip."""
+    return format_html('<span class="label label-{}" title="{}">{}</span>', tone, title, text)
+
+
+def evidence_labels(item: Evidence) -> SafeString:
+    """Stance, certainty and kind as badges; who labelled it in the tooltip."""
+    by = "read automatically from the source" if item.labelled_by == "automatic" else "editor"
+    if item.labelled_by_user:
+        by = f"editor {item.labelled_by_user}"
+    badges = [
+        label(item.get_stance_display(), item.stance, f"Stance, labelled by {by}"),
+        label(item.get_certainty_display(), "certainty", "Certainty of its own wording"),
+        label("Primary" if item.kind == "primary" else "Report", item.kind),
+    ]
+    if item.labelled_by == "automatic":
+        badges.append(label("auto", "auto", "Read automatically; no editor has checked it"))
+    if item.deprecated:
+        badges.append(label("withdrawn", "withdrawn", item.deprecated_reason))
+    return format_html_join("", "{}", ((badge,) for badge in badges))
+
+
+def evidence_source(item: Evidence) -> SafeString:
+    """The source's title on one line (the whole title and address in the tooltip), with its
+    publisher and health underneath."""
     source = item.source
-    status = f"deprecated: {item.deprecated_reason}" if item.deprecated else "counts"
-    actions = format_html(
-        '<a href="{}">deprecate…</a>',
-        reverse("admin:claims_evidence_deprecate", args=[item.pk]),
-    )
-    return [
-        admin_link(item, f"#{item.pk}"),
-        item.get_stance_display(),
-        item.get_certainty_display(),
-        item.get_kind_display().split(" (")[0],
-        format_html('{} <a href="{}" rel="noopener">↗</a>', admin_link(source), source.url),
+    title = source.title or source.url
+    return format_html(
+        '<a class="source-title" href="{}" title="{} — {}">{}</a>'
+        '<span class="source-meta">{} · {} · <a href="{}" rel="noopener">open ↗</a></span>',
+        reverse("admin:sources_source_change", args=[source.pk]),
+        title,
+        source.url,
+        title,
         admin_link(source.publisher),
         source.get_health_display(),
-        item.get_labelled_by_display()
-        + (f" ({item.labelled_by_user})" if item.labelled_by_user else ""),
+        source.url,
+    )
+
+
+def evidence_row(item: Evidence) -> SafeString:
+    action = ""
+    if not item.deprecated:
+        action = format_html(
+            '<a href="{}">deprecate…</a>',
+            reverse("admin:claims_evidence_deprecate", args=[item.pk]),
+        )
+    return format_html(
+        '<tr class="{}"><td>{}</td><td class="col-source">{}</td><td>{}</td>'
+        '<td class="reading">{}</td><td>{}</td></tr>',
+        "is-withdrawn" if item.deprecated else "",
+        admin_link(item, f"#{item.pk}"),
+        evidence_source(item),
+        evidence_labels(item),
         suggestion_summary(item),
-        status,
-        "" if item.deprecated else actions,
-    ]
+        action,
+    )
 
 
-EVIDENCE_HEADERS = (
-    "Evidence",
-    "Stance",
-    "Certainty",
-    "Kind",
-    "Source",
-    "Publisher",
-    "Health",
-    "Labelled by",
-    "Read from the source",
-    "Status",
-    "",
-)
+EVIDENCE_HEADERS = ("#", "Source", "Labels", "Read from the source", "")
 
 
 def evidence_table(claim: Claim) -> SafeString:
     rows = Evidence.objects.filter(claim=claim).select_related(
         "source__publisher", "labelled_by_user"
     )
-    return table(EVIDENCE_HEADERS, map(evidence_row, rows), "No evidence yet.")
+    body = format_html_join("", "{}", ((evidence_row(row),) for row in rows))
+    if not body:
+        return format_html("<p>{}</p>", "No evidence yet.")
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in EVIDENCE_HEADERS))
+    return format_html(
+        '<table class="evidence-table"><colgroup><col class="col-id"><col class="col-source">'
+        '<col class="col-labels"><col class="col-reading"><col class="col-action"></colgroup>'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        head,
+        body,
+    )
 
 
 def verdict_history(claim: Claim) -> SafeString:

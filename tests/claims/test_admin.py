@@ -648,3 +648,26 @@ def test_adding_a_claim_already_recorded_warns_and_asks_to_confirm(
     done = editor_client.post(url("claims_claim_add"), {**form, "allow_duplicate": "on"})
     assert done.status_code == 302
     assert Claim.objects.filter(text=desk.claim.text).count() == 2
+
+
+def test_the_claim_page_shows_evidence_as_a_compact_table(
+    editor_client: Client, desk: SimpleNamespace
+) -> None:
+    page = editor_client.get(url("claims_claim_change", desk.claim.pk)).content.decode()
+    assert '<table class="evidence-table">' in page
+    assert 'class="source-title"' in page and 'title="Factory planned — ' in page
+    assert '<span class="label label-supports"' in page
+    assert '<span class="label label-refutes"' in page
+    assert '<tr class="is-withdrawn">' in page  # the deprecated piece, struck through
+    assert 'label-withdrawn" title="The story was withdrawn."' in page
+    assert "admin/claims/desk.css" in page
+
+
+def test_a_long_review_reason_is_folded_to_its_start(
+    editor_client: Client, desk: SimpleNamespace
+) -> None:
+    long = "The report changed in many places. " * 12
+    claim_flag_for_review(claim=fresh(desk.claim), code="source:99", message=long.strip())
+    page = editor_client.get(url("claims_claim_change", desk.claim.pk)).content.decode()
+    assert '<details class="reason"><summary>The report changed in many places.' in page
+    assert "The report changed." in page  # a short reason stays whole

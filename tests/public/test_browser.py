@@ -22,9 +22,11 @@ from playwright.sync_api import expect, sync_playwright
 
 from claims.models import Claim, Stance
 from tests.conftest import CHROMIUM
+from tests.factories import EditorFactory
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHERY = "chery-will-build-cars-at-jaguar-land-rovers-factories-in-the-uk"
+EDITOR, EDITOR_PASSWORD = "laptop", "wide-screen-1366"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +44,8 @@ class Demo:
 
     url: str
     published: int
+    pk: int
+    evidence: int
     claim: str
     score: int
     level: str
@@ -51,10 +55,15 @@ class Demo:
 @pytest.fixture
 def demo(live_server) -> Demo:
     call_command("load_demo")
+    editor = EditorFactory.create(username=EDITOR)  # before the browser's event loop starts
+    editor.set_password(EDITOR_PASSWORD)
+    editor.save()
     claim = Claim.objects.get(slug=CHERY)
     return Demo(
         url=live_server.url,
         published=Claim.objects.published().count(),
+        pk=claim.pk,
+        evidence=claim.evidence.count(),
         claim=claim.text,
         score=claim.firmness_score,
         level=claim.get_firmness_level_display(),
@@ -128,4 +137,32 @@ def test_the_claim_page_fits_a_phone(demo: Demo, browser):
     verdict, meter = page.locator(".card-verdict"), page.locator(".card-firmness")
     assert verdict.bounding_box()["y"] < meter.bounding_box()["y"]  # stacked, not squeezed
     page.screenshot(path=shots() / "claim-phone.png", full_page=True)
+    assert problems == []
+
+
+def test_an_editor_reads_a_claims_desk_page_at_a_laptops_width(demo: Demo, browser):
+    """At 1366×768 the claim's desk page is a page, not a scroll: the evidence table fits,
+    each title stays on one line, and the long sections are folded."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    problems = watch(page)
+    page.goto(f"{demo.url}/admin/login/")
+    page.fill("#id_username", EDITOR)
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{demo.url}/admin/claims/claim/{demo.pk}/change/")
+    table = page.locator(".evidence-table")
+    expect(table).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    right = table.evaluate("t => t.getBoundingClientRect().right")
+    assert right <= page.evaluate("document.documentElement.clientWidth")
+    titles = page.locator(".evidence-table .source-title")
+    assert titles.count() == demo.evidence
+    for i in range(titles.count()):
+        assert titles.nth(i).evaluate("a => a.getClientRects().length") == 1  # one line
+        assert titles.nth(i).get_attribute("title")  # the whole title in the tooltip
+    for folded in ("Verdict history", "Timeline", "Record"):
+        expect(page.locator("details", has_text=folded).first).not_to_have_attribute("open", "")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=shots() / "desk-claim-1366.png", full_page=True)
+    assert height < 2600, height
     assert problems == []
