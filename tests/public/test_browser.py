@@ -21,12 +21,18 @@ from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from claims.models import Claim, Stance
+from claims.services.evidence import evidence_add
+from sources.services import source_add_snapshot
 from tests.conftest import CHROMIUM
-from tests.factories import EditorFactory
+from tests.factories import EditorFactory, SourceFactory
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHERY = "chery-will-build-cars-at-jaguar-land-rovers-factories-in-the-uk"
 EDITOR, EDITOR_PASSWORD = "laptop", "wide-screen-1366"
+AUTOMATIC = (
+    "Chery has confirmed it will build cars at Jaguar Land Rover's factories in the UK.",
+    "Chery confirmed on Monday that cars will be made at JLR's plants in Britain.",
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +65,11 @@ def demo(live_server) -> Demo:
     editor.set_password(EDITOR_PASSWORD)
     editor.save()
     claim = Claim.objects.get(slug=CHERY)
+    for words in AUTOMATIC:  # read automatically: labelled from the text, not by an editor
+        source = SourceFactory.create(paused=True, content_hash="")
+        source_add_snapshot(source=source, text=words)
+        evidence_add(claim=claim, source=source)
+    claim.refresh_from_db()
     return Demo(
         url=live_server.url,
         published=Claim.objects.published().count(),
@@ -121,6 +132,14 @@ def check_the_claim_page(page: Any, demo: Demo) -> None:
     for heading in ("Supporting", "Refuting", "Reporting, not settling"):
         expect(page.get_by_role("heading", name=re.compile(heading))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Firmness over time"))).to_be_visible()
+
+    automatic = page.locator(".group-supports .badge-auto")
+    expect(automatic).to_have_count(len(AUTOMATIC))
+    notes = page.locator(".group-supports .auto-note")
+    expect(notes).to_have_count(1)  # said once for the section, not on every piece
+    expect(notes).to_contain_text(f"{len(AUTOMATIC)} pieces here were read automatically")
+    for words in AUTOMATIC:
+        expect(page.locator(".group-supports .quote.passage", has_text=words)).to_be_visible()
 
     page.get_by_role("navigation", name="On this page").get_by_role("link", name="History").click()
     page.wait_for_url("**#history")
