@@ -66,6 +66,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("SECURE_HSTS_SECONDS", DEPLOY, "HSTS max-age", "one year unless `DEBUG`"),
     Variable("USE_X_FORWARDED_PROTO", DEPLOY, "trust the proxy's `X-Forwarded-Proto`"),
     Variable("LOG_LEVEL", DEPLOY, "`DEBUG`, `INFO`, `WARNING` or `ERROR`"),
+    Variable(
+        "FACTCHECK_SERVICE_TIMEOUT",
+        DEPLOY,
+        "seconds any wait on Redis (broker, cache, politeness) may take, connecting or reading",
+    ),
     Variable("FACTCHECK_API_ANON_RATE", API, "throttle of anonymous callers (`120/min`)"),
     Variable("FACTCHECK_API_USER_RATE", API, "throttle of signed-in callers"),
     Variable("FACTCHECK_API_MATCH_RATE", API, "throttle of `POST /api/v1/match/`, per caller"),
@@ -127,6 +132,12 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("FACTCHECK_RECHECK_BATCH", RECHECK, "sources leased per minute"),
     Variable("FACTCHECK_RECHECK_LEASE", RECHECK, "seconds a lease holds them"),
+    Variable(
+        "FACTCHECK_CHECK_HOLD",
+        RECHECK,
+        "seconds a running check holds its source, renewed while it runs: a check whose "
+        "worker died is taken up again after this",
+    ),
     Variable(
         "FACTCHECK_DEAD_AFTER_FAILURES", RECHECK, "dead after this many 404/410/DNS failures…"
     ),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "claims",
     "analysis",
     "public",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -123,11 +124,22 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every wait on Redis (broker, cache, politeness) made from a request is bounded by this:
+# a Redis that hangs must cost a request seconds, not the worker's life (docs/operations.md).
+FACTCHECK_SERVICE_TIMEOUT = env_float("FACTCHECK_SERVICE_TIMEOUT", 1.5, minimum=0.1, maximum=30.0)
+
 # --- Cache (throttle counters, robots.txt); shared through Redis when CACHE_URL names it ---
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_timeout": FACTCHECK_SERVICE_TIMEOUT,
+                "socket_connect_timeout": FACTCHECK_SERVICE_TIMEOUT,
+            },
+        }
     }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL or unset; got {CACHE_URL!r}")
@@ -149,9 +161,27 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu lists these folders without creating them; the worker dies if they are missing.
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A publish from a request gives up after this; the outbox keeps what it promised.
+        "socket_timeout": FACTCHECK_SERVICE_TIMEOUT,
+        "socket_connect_timeout": FACTCHECK_SERVICE_TIMEOUT,
+        # An unacknowledged message (its worker killed) comes back after this. Longer than
+        # a check's time limit, so a slow check is never run twice; a killed check is redone
+        # sooner, when its short hold on the source runs out (FACTCHECK_CHECK_HOLD).
+        "visibility_timeout": 3600,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = FACTCHECK_SERVICE_TIMEOUT
+# A worker rides out a broker restart: it reconnects, for as long as it takes.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
+# Acknowledged when done, not when taken: a task whose worker dies is not lost…
 CELERY_TASK_ACKS_LATE = True
+# …and is given back at once when the pool sees its process die (prefork).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One task at a time per process: a long check never holds others behind it.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -324,6 +354,9 @@ FACTCHECK_RECHECK_ERROR_DELAY = env_int("FACTCHECK_RECHECK_ERROR_DELAY", 600, mi
 # check's time limit) before another run may claim them again.
 FACTCHECK_RECHECK_BATCH = env_int("FACTCHECK_RECHECK_BATCH", 500, minimum=1)
 FACTCHECK_RECHECK_LEASE = env_int("FACTCHECK_RECHECK_LEASE", 1800, minimum=60)
+# A running check holds its source this long, renewed every third of it while it runs; a
+# check whose worker died frees its source when the hold runs out (and beat takes it again).
+FACTCHECK_CHECK_HOLD = env_int("FACTCHECK_CHECK_HOLD", 90, minimum=3)
 # Errors in a row before the claims citing a source are told (per source: alert_after_errors).
 FACTCHECK_ALERT_AFTER_ERRORS = env_int("FACTCHECK_ALERT_AFTER_ERRORS", 3, minimum=1)
 # check_source: retries on infrastructure errors (database, broker), with exponential backoff

@@ -147,3 +147,30 @@ def _lease_conditionally(
         if taken:
             leased.append(pk)
     return leased
+
+
+def source_lease_now(*, source: Source) -> datetime:
+    """Lease one source for a check queued now (its first, or one an editor asked for): no
+    beat run takes it meanwhile, and a second copy of the message is dropped as stale."""
+    lease = timezone.now() + timedelta(seconds=settings.FACTCHECK_RECHECK_LEASE)
+    Source.objects.filter(pk=source.pk).update(next_check_at=lease)
+    return lease
+
+
+def source_hold(*, source_id: int, lease: datetime | None) -> datetime | None:
+    """A check is starting: hold the source for FACTCHECK_CHECK_HOLD seconds instead of the
+    queue's long lease, so that if its worker dies the source is due again soon. Only while
+    the source's lease is still `lease` (None: any, for a check an editor forced); the hold,
+    or None when the lease has moved on (the message is stale)."""
+    hold = timezone.now() + timedelta(seconds=settings.FACTCHECK_CHECK_HOLD)
+    rows = Source.objects.filter(pk=source_id)
+    if lease is not None:
+        rows = rows.filter(next_check_at=lease)
+    return hold if rows.update(next_check_at=hold) else None
+
+
+def source_renew_hold(*, source_id: int, held: datetime) -> datetime | None:
+    """Extend a running check's hold; None when the check has recorded (or lost the source)."""
+    hold = timezone.now() + timedelta(seconds=settings.FACTCHECK_CHECK_HOLD)
+    renewed = Source.objects.filter(pk=source_id, next_check_at=held).update(next_check_at=hold)
+    return hold if renewed else None

@@ -15,6 +15,8 @@ the source and the source is rescheduled.
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import datetime
 from typing import Any
 
 import kombu.exceptions
@@ -23,12 +25,18 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils.dateparse import parse_datetime
 
+from outbox.services import outbox_add
 from sources.checking import source_check, source_record_check_error
 from sources.models import Source
-from sources.scheduling import sources_lease_due
+from sources.scheduling import (
+    source_hold,
+    source_lease_now,
+    source_renew_hold,
+    sources_lease_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +48,7 @@ TRANSIENT = (
     kombu.exceptions.OperationalError,
 )
 RETRY_BACKOFF_FACTOR = 10  # seconds: 10, 20, 40… each drawn at random below that
+CHECK_TASK = "sources.tasks.check_source"
 
 
 def retry_delay(retries: int) -> int:
@@ -55,9 +64,41 @@ def skip_reason(source: Source, *, lease: str | None, force: bool) -> str:
     """Why this message should not check the source; "" when it should."""
     if source.paused and not force:
         return "paused"
-    if lease is not None and source.next_check_at != parse_datetime(lease):
+    if lease is not None and not force and source.next_check_at != parse_datetime(lease):
         return "stale"  # a duplicate, or overtaken by another check since it was queued
     return ""
+
+
+class Heartbeat:
+    """Renews a running check's hold on its source every third of the hold, from a thread
+    of its own: a check that dies with its worker stops renewing, and the source is due again
+    within FACTCHECK_CHECK_HOLD seconds."""
+
+    def __init__(self, source_id: int, held: datetime) -> None:
+        self.source_id, self.held = source_id, held
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"hold-{source_id}")
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        every = settings.FACTCHECK_CHECK_HOLD / 3
+        try:
+            while not self.stopped.wait(every):
+                renewed = source_renew_hold(source_id=self.source_id, held=self.held)
+                if renewed is None:
+                    return  # recorded, or taken over: nothing left to hold
+                self.held = renewed
+        except DatabaseError:
+            logger.warning("could not renew the hold on source %s", self.source_id)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 @shared_task(
@@ -74,11 +115,17 @@ def check_source(self: Any, source_id: int, lease: str | None = None, force: boo
     if source is None:
         return "missing"
     reason = skip_reason(source, lease=lease, force=force)
-    if reason:
+    held = None
+    if not reason:
+        token = parse_datetime(lease) if lease and not force else None
+        held = source_hold(source_id=source_id, lease=token)
+        reason = "" if held is not None else "stale"
+    if reason or held is None:
         logger.info("check of source %s skipped: %s", source_id, reason)
         return reason
     try:
-        report = source_check(source=source)
+        with Heartbeat(source_id, held):
+            report = source_check(source=source)
     except TRANSIENT as exc:
         if self.request.retries >= self.max_retries:
             _record_give_up(source_id, f"gave up after {self.request.retries} retries: {exc}")
@@ -111,11 +158,14 @@ def enqueue_due_sources() -> int:
 
 
 def source_queue_check(*, source: Source, force: bool = False) -> None:
-    """Check `source` as soon as a worker is free, once the current transaction commits
-    (a worker must not look for a row that is not committed yet).
+    """Check `source` as soon as a worker is free. The promise is written to the outbox in
+    the caller's transaction, so it is kept even if the broker is down right now; it is
+    published once the transaction commits, or by the relay when the broker is back. A
+    check the editor forced runs on a paused source too; any other carries a lease."""
+    lease = None if force else source_lease_now(source=source)
+    queue_check(source_id=source.pk, lease=lease.isoformat() if lease else None, force=force)
 
-    `robust`: a broker that cannot be reached must not turn the caller's committed work into
-    an error; the beat task leases the source when it is due anyway.
-    """
-    source_id = source.pk
-    transaction.on_commit(lambda: check_source.delay(source_id, force=force), robust=True)
+
+def queue_check(*, source_id: int, lease: str | None, force: bool) -> None:
+    """Promise a check through the outbox: kept with the caller's transaction."""
+    outbox_add(task=CHECK_TASK, args=[source_id], kwargs={"lease": lease, "force": force})

@@ -121,7 +121,8 @@ def editor_client(client, editor):
 
 
 class Queued:
-    """Stands in for check_source: records what would have been sent to the broker."""
+    """Stands in for the broker: records the checks that would have been sent to it,
+    straight (check_source.delay) or through the outbox (a task sent by name)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
@@ -129,14 +130,19 @@ class Queued:
     def delay(self, *args: Any, **kwargs: Any) -> None:
         self.calls.append((args, kwargs))
 
+    def send_task(self, name: str, args: Any = (), kwargs: Any = None, **options: Any) -> None:
+        if name == "sources.tasks.check_source":
+            published = {k: v for k, v in (kwargs or {}).items() if k != "lease" or v}
+            self.calls.append((tuple(args), published))
+
 
 @pytest.fixture
 def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
     """Every place that queues checks sends them here instead."""
+    from outbox import services as outbox
     from sources import tasks
-    from sources.management.commands import recheck
 
     fake = Queued()
     monkeypatch.setattr(tasks, "check_source", fake)
-    monkeypatch.setattr(recheck, "check_source", fake)
+    monkeypatch.setattr(outbox, "current_app", fake)
     return fake

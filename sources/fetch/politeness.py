@@ -65,14 +65,14 @@ class HostBusy(Exception):
 
 
 @lru_cache(maxsize=4)
-def _client_for(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+def _client_for(url: str, timeout: float) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
 def redis_client() -> redis.Redis | None:
     """The Redis shared by the workers for politeness and robots.txt, None when there is none."""
     url = getattr(settings, "FACTCHECK_POLITENESS_REDIS_URL", "")
-    return _client_for(url) if url else None
+    return _client_for(url, float(settings.FACTCHECK_SERVICE_TIMEOUT)) if url else None
 
 
 class _LocalClock:

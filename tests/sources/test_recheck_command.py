@@ -85,13 +85,16 @@ def test_all_due_goes_through_every_batch(server: TestServer, settings: Any) -> 
     assert out.endswith("5 source(s) checked.\n") and len(server.hits("/p")) == 5
 
 
-def test_without_sync_the_checks_are_queued(queued: Queued) -> None:
+def test_without_sync_the_checks_are_queued(
+    queued: Queued, django_capture_on_commit_callbacks: Any
+) -> None:
     named = SourceFactory.create(paused=True)
     due = SourceFactory.create(next_check_at=past())
-    out = run("--source", str(named.pk), "--all-due")
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run("--source", str(named.pk), "--all-due")
     assert out == "2 source(s) queued for the workers.\n"
     (named_call, due_call) = queued.calls
-    assert named_call == ((named.pk,), {"lease": None, "force": True})
+    assert named_call == ((named.pk,), {"force": True})
     assert due_call[0] == (due.pk,) and due_call[1]["force"] is False
     due.refresh_from_db()
     assert due.next_check_at is not None

@@ -16,6 +16,8 @@ from django.utils import timezone
 from claims.models import Claim
 from claims.services.evidence import evidence_add
 from factcheck.celery import app
+from outbox import services as outbox_services
+from outbox.models import OutboxMessage
 from sources import tasks
 from sources.models import Health, Source
 from sources.scheduling import sources_lease_due
@@ -187,7 +189,10 @@ def test_evidence_on_a_new_source_queues_its_first_check_on_commit(
     assert queued.calls == []  # nothing is sent before the commit
     for callback in callbacks:
         callback()
-    assert queued.calls == [((evidence.source_id,), {"force": False})]
+    source = Source.objects.get(pk=evidence.source_id)
+    assert source.next_check_at is not None  # leased: beat leaves it to this message
+    lease = source.next_check_at.isoformat()
+    assert queued.calls == [((evidence.source_id,), {"lease": lease, "force": False})]
 
 
 def test_evidence_on_a_checked_or_paused_source_queues_nothing(
@@ -210,8 +215,15 @@ def test_a_broker_that_cannot_be_reached_does_not_fail_the_link(
     def unreachable(*args: Any, **kwargs: Any) -> None:
         raise OSError("broker down")
 
-    monkeypatch.setattr(tasks, "check_source", SimpleNamespace(delay=unreachable))
+    monkeypatch.setattr(outbox_services, "current_app", SimpleNamespace(send_task=unreachable))
     with django_capture_on_commit_callbacks(execute=True):
         evidence = evidence_add(claim=a_claim(), url=server.url("/x"), stance="supports")
     assert evidence.pk is not None
     assert "broker down" in caplog.text  # logged, not raised
+    promised = OutboxMessage.objects.get()  # kept for the relay
+    assert (promised.task, promised.args, promised.sent_at) == (
+        "sources.tasks.check_source",
+        [evidence.source_id],
+        None,
+    )
+    assert promised.attempts == 1 and "broker down" in promised.last_error

@@ -19,7 +19,7 @@ from django.utils import timezone
 from sources.checking import source_check
 from sources.models import Source
 from sources.scheduling import sources_lease_due
-from sources.tasks import check_source
+from sources.tasks import queue_check
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             if sync:
                 self.stdout.write(str(source_check(source=Source(pk=source_id))))
             else:
-                check_source.delay(source_id, lease=lease, force=lease is None)
+                queue_check(source_id=source_id, lease=lease, force=lease is None)
             count += 1
         done = "checked" if sync else "queued for the workers"
         self.stdout.write(self.style.SUCCESS(f"{count} source(s) {done}."))
