@@ -84,7 +84,8 @@ def test_a_message_held_by_another_publisher_is_not_sent_twice(broker: Broker) -
 
 
 def test_the_relay_publishes_oldest_first_and_stops_at_a_refusal(broker: Broker) -> None:
-    first, second = (OutboxMessage.objects.create(task="t", args=[n]) for n in (1, 2))
+    for n in (1, 2):
+        OutboxMessage.objects.create(task="t", args=[n])
     assert outbox_relay() == 2
     assert [args for _, args, _ in broker.sent] == [[1], [2]]
     broker.down = True
