@@ -42,7 +42,12 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
-    return listing(request, tag=get_object_or_404(Tag, slug=tag))
+    """A tag exists for a reader only once a claim they may see carries it: an unpublished
+    claim's tag must not be found by guessing its address."""
+    found = get_object_or_404(Tag, slug=tag)
+    if not Claim.objects.visible_to(request.user).filter(tags=found).exists():
+        raise Http404("No published claim carries this tag.")
+    return listing(request, tag=found)
 
 
 def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from factcheck.errors import BadInput
+
 # Query parameters that identify a campaign or a click, never the article
 # (and any parameter named utm_…).
 TRACKING_PREFIX = "utm_"
@@ -29,7 +31,7 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\]")
 
 
-class InvalidSourceURL(ValueError):
+class InvalidSourceURL(BadInput):
     """The text cannot be the address of a source."""
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from factcheck.errors import BadInput
 from factcheck.users import signed_in
 from sources.addresses import InvalidSourceURL, domain_of, normalise_url, parent_domains
 from sources.fetch.guard import RefusedURL, validate_fetchable
@@ -27,7 +28,7 @@ MAX_SNAPSHOT_CHARS = 2_000_000
 UserLike = Any
 
 
-class SnapshotTextInvalid(ValueError):
+class SnapshotTextInvalid(BadInput):
     """Supplied text cannot become a snapshot."""
 
 

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from claims.api.serializers import EvidenceSourceSerializer, SourceURLField, clean_source_url
@@ -28,6 +28,7 @@ from factcheck.api.errors import Conflict
 from factcheck.api.fields import MAX_ID, TextField
 from factcheck.api.openapi import FIELD_ERRORS, ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
+from factcheck.api.throttling import AnonThrottle, FailOpen, UserThrottle
 from factcheck.users import has_perm
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL
 
@@ -36,7 +37,7 @@ MAX_RESULTS = 50
 DEFAULT_MATCH_RATE = "60/min"
 
 
-class MatchRateThrottle(SimpleRateThrottle):
+class MatchRateThrottle(FailOpen, SimpleRateThrottle):
     """Matching reads a whole text (or fetches a page): a rate of its own, per caller
     (FACTCHECK_API_MATCH_RATE; 60 a minute when a settings override leaves it out)."""
 
@@ -122,7 +123,7 @@ def match_body(found: list[ClaimMatch], limits: Thresholds) -> dict[str, Any]:
 
 
 class MatchView(APIView):
-    throttle_classes = [AnonRateThrottle, UserRateThrottle, MatchRateThrottle]
+    throttle_classes = [AnonThrottle, UserThrottle, MatchRateThrottle]
     permission_classes: list[type[BasePermission]] = []  # anyone may send a text
 
     @extend_schema(

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -50,6 +51,7 @@ from factcheck.api.errors import Conflict, PreconditionFailed, PreconditionRequi
 from factcheck.api.filters import StrictOrderingFilter
 from factcheck.api.openapi import ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
+from sources.addresses import InvalidSourceURL
 from sources.services import source_get_or_create
 
 
@@ -282,7 +284,10 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         labels.is_valid(raise_exception=True)
         fields = dict(labels.validated_data)
         if isinstance(fields.get("derived_from"), str):
-            fields["derived_from"], _ = source_get_or_create(url=fields["derived_from"])
+            try:
+                fields["derived_from"], _ = source_get_or_create(url=fields["derived_from"])
+            except InvalidSourceURL as exc:
+                raise ValidationError({"derived_from": [str(exc)]}) from None
         evidence = evidence_relabel(evidence=evidence, user=request.user, **fields)
         return Response(EvidenceSerializer(evidence, context=self.get_serializer_context()).data)
 

@@ -27,6 +27,7 @@ from claims.models import Certainty, Claim, EvidenceKind, Stance, Tag, Verdict
 from claims.services.claims import claim_create, claim_set_verdict, claim_update
 from claims.services.evidence import EvidenceAlreadyLinked, evidence_add
 from claims.services.suggestions import read_text
+from factcheck.errors import BadInput
 from sources.addresses import InvalidSourceURL
 from sources.models import Source
 from sources.services import SnapshotTextInvalid, source_add_snapshot, source_get_or_create
@@ -35,7 +36,7 @@ IMPORT_NOTE = "Imported from the desk's archive."
 MAX_TAGS = 20
 
 
-class ImportLineError(ValueError):
+class ImportLineError(BadInput):
     """A line that cannot be imported; the message is `line N: why`."""
 
     def __init__(self, number: int, why: str) -> None:

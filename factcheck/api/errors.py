@@ -13,6 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from factcheck.errors import BadInput
+
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
@@ -40,6 +42,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, BadInput):
+        # Any service's refusal of its input is the caller's to fix: a 400, never a 500.
+        exc = exceptions.ValidationError({"detail": [str(exc)]})
     elif isinstance(exc, RequestDataTooBig):
         # Django would answer with its HTML 400 page.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

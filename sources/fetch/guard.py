@@ -20,6 +20,8 @@ import httpcore
 import httpx
 from django.conf import settings
 
+from factcheck.errors import BadInput
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -43,7 +45,7 @@ PRIVATE_NETWORK = (
 )
 
 
-class RefusedURL(ValueError):
+class RefusedURL(BadInput):
     """The URL may not be fetched: wrong scheme, no host, or a refused address."""
 
 
