@@ -16,20 +16,27 @@ from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateTh
 logger = logging.getLogger(__name__)
 
 WARN_EVERY = 60.0  # seconds between two warnings, however many requests fail open
+# After a failure the cache is not asked again for this long: while it is down, requests do
+# not each wait out its timeout, once per throttle.
+SKIP_AFTER_FAILURE = 5.0
 
 
 class OpenCounter:
-    """How many requests went through unthrottled because the counters were unreadable."""
+    """How many requests went through unthrottled because the counters were unreadable, and
+    whether the cache failed so recently that it is not worth asking."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.count = 0
         self._warned_at = 0.0
+        self._failed_at = -SKIP_AFTER_FAILURE
 
-    def add(self, scope: str, exc: Exception) -> None:
+    def add(self, scope: str, exc: Exception | None = None) -> None:
         with self._lock:
             self.count += 1
-            warn = time.monotonic() - self._warned_at > WARN_EVERY
+            if exc is not None:
+                self._failed_at = time.monotonic()
+            warn = exc is not None and time.monotonic() - self._warned_at > WARN_EVERY
             if warn:
                 self._warned_at = time.monotonic()
         if warn:
@@ -37,16 +44,27 @@ class OpenCounter:
                 "throttle %s: counters unreadable (%s); letting requests through", scope, exc
             )
 
+    def recently_failed(self) -> bool:
+        return time.monotonic() - self._failed_at < SKIP_AFTER_FAILURE
+
+    def reset(self) -> None:
+        with self._lock:
+            self.count, self._warned_at, self._failed_at = 0, 0.0, -SKIP_AFTER_FAILURE
+
 
 failed_open = OpenCounter()
 
 
 class FailOpen(BaseThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
+        scope = getattr(self, "scope", "") or type(self).__name__
+        if failed_open.recently_failed():
+            failed_open.add(scope)
+            return True
         try:
             return bool(super().allow_request(request, view))
         except (redis.RedisError, OSError) as exc:
-            failed_open.add(getattr(self, "scope", "") or type(self).__name__, exc)
+            failed_open.add(scope, exc)
             return True
 
 

@@ -17,6 +17,7 @@ from claims.api.changes import SETTLE
 from claims.models import Claim, ClaimEvent, Evidence
 from claims.services.claims import claim_create, claim_set_verdict
 from claims.services.evidence import evidence_add
+from factcheck.api.throttling import failed_open
 from sources.models import Publisher, Source
 from sources.services import source_add_snapshot
 from tests.factories import EditorFactory, PublisherFactory, SourceFactory, UserFactory
@@ -28,8 +29,10 @@ API = "/api/v1"
 def _fresh_throttle_counters():
     """Throttle counters live in the cache: every test starts and ends with none."""
     cache.clear()
+    failed_open.reset()
     yield
     cache.clear()
+    failed_open.reset()
 
 
 def token_client(user: Any) -> APIClient:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import redis
+from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from factcheck.api.throttling import failed_open
 from tests.api.conftest import API
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,20 @@ def test_the_configured_rates_are_the_ones_in_force(settings):
     configured = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert configured == SimpleRateThrottle.THROTTLE_RATES
     assert set(configured) == {"anon", "user", "match"}
+
+
+def test_with_the_cache_unreadable_requests_go_through_and_are_counted(
+    api_client, monkeypatch, caplog
+):
+    asked = []
+
+    def down(*args, **kwargs):
+        asked.append(args)
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6380.")
+
+    monkeypatch.setattr(cache, "get", down)
+    assert statuses(api_client, 3) == [200, 200, 200]
+    assert failed_open.count >= 3  # each request let through, each counted
+    assert len(asked) == 1  # asked once, then left alone for a few seconds
+    assert "counters unreadable" in caplog.text
+    assert api_client.get("/healthz").json()["throttled_open"] == failed_open.count
