@@ -25,6 +25,7 @@ from webhooks.services import (
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(max_length=Subscription.URL_MAX, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=[(name, name) for name in SUBSCRIBABLE], widget=forms.CheckboxSelectMultiple
     )
@@ -78,7 +79,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         vars(obj).update(vars(saved))
 
 
-ATTEMPT_FIELDS = ["number", "at", "status_code", "error", "duration_ms", "response_excerpt"]
+ATTEMPT_FIELDS = ("number", "at", "status_code", "error", "duration_ms", "response_excerpt")
 
 
 class AttemptInline(admin.TabularInline):
