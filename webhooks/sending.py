@@ -40,7 +40,7 @@ LEASE_MARGIN = 30.0  # seconds a lease outlives the longest attempt
 @dataclass
 class SendReport:
     sent: int = 0
-    busy: bool = False  # another worker holds the subscription
+    busy: bool = False  # another worker holds the subscription, or it is disabled
     again_in: float | None = None  # seconds until the head of the queue is due; None: empty
 
 
