@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
@@ -380,11 +380,10 @@ class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
     def newsworthy(self) -> ClaimEventQuerySet:
         """What readers follow: verdicts, a change of firmness level (not of score alone),
         claims published and corrected. The public feed carries these and nothing else."""
-        level_moved = Q(kind=EventKind.FIRMNESS_CHANGED) & ~Q(
-            data__previous_level=KT("data__level")
-        )
+        level_moved = Q(kind=EventKind.FIRMNESS_CHANGED) & ~Q(level_was=F("level_now"))
         kinds = [EventKind.VERDICT_CHANGED, EventKind.PUBLISHED, EventKind.CORRECTED]
-        return self.filter(Q(kind__in=kinds) | level_moved)
+        levels = self.annotate(level_was=KT("data__previous_level"), level_now=KT("data__level"))
+        return levels.filter(Q(kind__in=kinds) | level_moved)
 
     def visible_to(self, user: Any) -> ClaimEventQuerySet:
         return self.all() if sees_unpublished(user) else self.public()

@@ -1,4 +1,3 @@
-from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -6,8 +5,7 @@ from public import feeds, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="claim-list"), name="home"),
-    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
-    path("favicon.ico", RedirectView.as_view(url=static("claims/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("claims/", views.claim_list, name="claim-list"),
     path("claims/feed.atom", feeds.changes_feed, name="claims-feed"),
     path("claims/<str:slug>/", views.claim_page, name="claim-page"),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from claims.models import Claim, Level, Tag, Verdict
@@ -25,6 +26,13 @@ from public.listing import (
     list_stamp,
     tag_choices,
 )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; the icon is an SVG. Its
+    address is read when asked (collectstatic's manifest names it in production)."""
+    return HttpResponsePermanentRedirect(static("claims/favicon.svg"))
 
 
 @require_safe
