@@ -14,7 +14,9 @@ from webhooks.models import Delivery, Subscription
 def _listening(event_type: str) -> list[Subscription]:
     """Active subscriptions to `event_type`. Filtered here rather than in SQL: SQLite cannot
     look inside a JSON list, and a desk has tens of subscriptions, not millions."""
-    return [s for s in Subscription.objects.active().order_by("pk") if s.wants(event_type)]
+    fields = ("id", "events", "claim_id", "tag_id")  # not the secret: nothing here signs
+    subscriptions = Subscription.objects.active().only(*fields).order_by("pk")
+    return [s for s in subscriptions if s.wants(event_type)]
 
 
 def _tag_ids(claim_ids: set[int]) -> set[int]:
@@ -58,6 +60,9 @@ def subscriptions_with_due_head(now: datetime.datetime | None = None) -> list[in
 
 
 def subscriptions_of_event(event_id: int) -> list[int]:
-    """The subscriptions an event still has to reach."""
-    pending = Delivery.objects.pending().filter(event_id=event_id)
-    return list(pending.values_list("subscription_id", flat=True).distinct())
+    """The active subscriptions an event still has to reach, but for those a worker is
+    sending right now: that worker looks again before it lets go, and takes this one too."""
+    now = timezone.now()
+    pending = Delivery.objects.pending().filter(event_id=event_id, subscription__active=True)
+    free = Q(subscription__lease_until__isnull=True) | Q(subscription__lease_until__lt=now)
+    return list(pending.filter(free).values_list("subscription_id", flat=True).distinct())

@@ -91,17 +91,39 @@ def subscription_send_due(*, subscription_id: int, limit: int = SEND_BATCH) -> S
         return SendReport(busy=True)
     report = SendReport()
     try:
+        signer = _signer(Subscription.objects.get(pk=subscription_id))
         with poster() as post:
-            while report.sent < limit and lease.renew():
+            while signer and report.sent < limit and lease.renew():
                 head = queue_head(subscription_id)
                 if head is None or head.next_attempt_at > timezone.now():
                     break
-                delivery_attempt(delivery=head, post=post)
+                delivery_attempt(delivery=head, signer=signer, post=post)
                 report.sent += 1
     finally:
         lease.release()
     report.again_in = _due_in(subscription_id)
     return report
+
+
+@dataclass(frozen=True)
+class Signer:
+    """What a run needs of its subscription, read once: where, and the secret to sign with."""
+
+    url: str
+    secret: str
+
+    def __bool__(self) -> bool:
+        return bool(self.secret)
+
+
+def _signer(subscription: Subscription) -> Signer:
+    """The secret decrypted; an empty Signer (and the subscription disabled, with the reason)
+    when it cannot be: nothing is ever signed with a wrong key."""
+    try:
+        return Signer(subscription.url, encryption.decrypt(subscription.secret_encrypted))
+    except encryption.SecretUnreadable as exc:
+        subscription_disable(subscription_id=subscription.pk, reason=str(exc))
+        return Signer(subscription.url, "")
 
 
 def _due_in(subscription_id: int) -> float | None:
@@ -126,18 +148,11 @@ def signed_headers(delivery: Delivery, secret: str, body: bytes) -> dict[str, st
     }
 
 
-def delivery_attempt(*, delivery: Delivery, post: Poster) -> Answer | None:
-    """One attempt at `delivery`, recorded; None when the secret cannot be read (the
-    subscription is disabled with that reason, and nothing is sent)."""
-    subscription = Subscription.objects.get(pk=delivery.subscription_id)
-    try:
-        secret = encryption.decrypt(subscription.secret_encrypted)
-    except encryption.SecretUnreadable as exc:
-        subscription_disable(subscription_id=subscription.pk, reason=str(exc))
-        return None
+def delivery_attempt(*, delivery: Delivery, signer: Signer, post: Poster) -> Answer:
+    """One attempt at `delivery`, signed afresh, and recorded."""
     body = delivery.event.body.encode("utf-8")
     started = timezone.now()
-    answer = post.post(subscription.url, body, signed_headers(delivery, secret, body))
+    answer = post.post(signer.url, body, signed_headers(delivery, signer.secret, body))
     delivery_record_attempt(delivery=delivery, answer=answer, started=started)
     return answer
 
