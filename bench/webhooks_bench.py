@@ -109,8 +109,16 @@ def make_outbox(url: str, subscriptions: int, events: int) -> list[int]:
     from webhooks.models import Subscription
     from webhooks.services import subscription_create, webhook_event_record
 
-    made = [subscription_create(url=url, events=["claim.verdict_changed"])[0] for _ in range(subscriptions)]
-    data = {"id": 1, "text": "The ferry will run all winter", "status": "confirmed", "pad": "x" * 3000}
+    made = [
+        subscription_create(url=url, events=["claim.verdict_changed"])[0]
+        for _ in range(subscriptions)
+    ]
+    data = {
+        "id": 1,
+        "text": "The ferry will run all winter",
+        "status": "confirmed",
+        "pad": "x" * 3000,
+    }
     event_ids = []
     with mock.patch("webhooks.services.event_queue_dispatch"):
         for n in range(events):

@@ -50,7 +50,12 @@ def test_a_subscription_can_follow_one_claim_or_one_tag(desk):
     assert create(desk, tag="coast-towns")["tag"] == "coast-towns"
     both = desk.post(
         HOOKS,
-        {"url": "http://127.0.0.1:9/", "events": ["claim.created"], "claim": claim.pk, "tag": "coast-towns"},
+        {
+            "url": "http://127.0.0.1:9/",
+            "events": ["claim.created"],
+            "claim": claim.pk,
+            "tag": "coast-towns",
+        },
         format="json",
     )
     assert both.status_code == 400 and "tag" in both.json()

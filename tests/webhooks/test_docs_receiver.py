@@ -7,6 +7,7 @@ import threading
 import time
 from http.server import HTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 DOC = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 
 
-def documented_receiver(secret: str) -> type:
+def documented_receiver(secret: str) -> Any:
     block = re.search(r"```python\n(.*?)```", DOC.read_text(), re.S)
     assert block is not None
     code = "\n".join(

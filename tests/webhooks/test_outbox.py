@@ -52,7 +52,11 @@ def test_a_verdict_change_writes_one_event_and_a_pending_delivery(loopback):
     assert body["data"]["api_url"].startswith("http://127.0.0.1:8000/api/v1/claims/")
     assert set(body) == {"id", "event", "created_at", "data"}
     delivery = Delivery.objects.get()
-    assert (delivery.subscription, delivery.state, delivery.attempts) == (subscription, "pending", 0)
+    assert (delivery.subscription, delivery.state, delivery.attempts) == (
+        subscription,
+        "pending",
+        0,
+    )
 
 
 def test_the_data_is_what_the_api_serves_for_the_claim(loopback, editor_client):
@@ -77,11 +81,15 @@ def test_a_rolled_back_change_leaves_no_delivery(loopback):
 def test_a_change_of_firmness_level_is_an_event_a_move_of_the_score_is_not(loopback):
     claim = claim_create(text="The pier will reopen in June", published=True)
     subscribe(HOOK, events=(EventType.CLAIM_LEVEL_CHANGED,))
-    evidence_add(claim=claim, source=SourceFactory.create(), stance="supports", certainty="possible")
+    evidence_add(
+        claim=claim, source=SourceFactory.create(), stance="supports", certainty="possible"
+    )
     levels = [(b["data"]["firmness"]["level"]) for b in bodies(EventType.CLAIM_LEVEL_CHANGED)]
     assert levels == [Claim.objects.get(pk=claim.pk).firmness_level]
     before = WebhookEvent.objects.count()
-    evidence_add(claim=claim, source=SourceFactory.create(), stance="supports", certainty="possible")
+    evidence_add(
+        claim=claim, source=SourceFactory.create(), stance="supports", certainty="possible"
+    )
     claim.refresh_from_db()
     still = [b["data"]["firmness"]["level"] for b in bodies(EventType.CLAIM_LEVEL_CHANGED)]
     assert len(still) == before or still[-1] != still[-2]

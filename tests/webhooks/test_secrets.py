@@ -50,9 +50,7 @@ def test_a_secret_survives_a_rotation_with_the_old_key_as_fallback(settings):
     assert encryption.decrypt(stored_row(subscription)) == subscription.plain_secret  # type: ignore[attr-defined]
 
 
-def test_without_the_old_key_nothing_is_sent_and_the_desk_is_told(
-    settings, receiver: TestServer
-):
+def test_without_the_old_key_nothing_is_sent_and_the_desk_is_told(settings, receiver: TestServer):
     receiver.route("/hook", Reply(200, "ok"))
     settings.SECRET_KEY = OLD_KEY
     subscription = subscribe(receiver.url("/hook"))

@@ -48,7 +48,10 @@ def test_a_delivery_arrives_signed_with_its_ids(receiver: TestServer):
     )
     body = json.loads(seen.body)
     assert body["event"] == "ping" and body["id"] == str(delivery.event.uuid)
-    assert body["data"] == {"subscription": subscription.pk, "message": "A test event from factcheck."}
+    assert body["data"] == {
+        "subscription": subscription.pk,
+        "message": "A test event from factcheck.",
+    }
     done = fresh(delivery)
     assert (done.state, done.attempts) == (DeliveryState.DELIVERED, 1)
     assert done.attempt_log.get().status_code == 204
@@ -204,7 +207,7 @@ def test_a_delivery_is_given_up_when_its_retry_window_closes(receiver: TestServe
 
 def test_nothing_is_sent_to_a_disabled_subscription(receiver: TestServer):
     receiver.route("/hook", Reply(200, "ok"))
-    subscription, delivery = ping(receiver.url("/hook"))
+    subscription, _ = ping(receiver.url("/hook"))
     Subscription.objects.filter(pk=subscription.pk).update(active=False)
     assert send(subscription).busy
     assert receiver.requests == []

@@ -33,18 +33,18 @@ def webhook_worker(quick_webhooks: Any) -> Iterator[None]:
         for queue in ("celery", "webhooks"):  # leftovers of an interrupted run
             cast(Any, connection.default_channel).queue_purge(queue)
     with start_worker(
-        app, pool="solo", perform_ping_check=False, shutdown_timeout=20, queues=["celery", "webhooks"]
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=20,
+        queues=["celery", "webhooks"],
     ):
         yield
 
 
-def verdict_events(subscription: Subscription) -> list[str]:
-    return list(
-        Delivery.objects.filter(subscription=subscription)
-        .order_by("id")
-        .values_list("uuid", flat=True)
-        .iterator()
-    )
+def delivery_ids(subscription: Subscription) -> list[str]:
+    deliveries = Delivery.objects.filter(subscription=subscription).order_by("id")
+    return [str(uuid) for uuid in deliveries.values_list("uuid", flat=True)]
 
 
 def test_a_verdict_change_arrives_signed_within_seconds(
@@ -58,7 +58,10 @@ def test_a_verdict_change_arrives_signed_within_seconds(
     [seen] = receiver.hits("/hook")
     secret = subscription.plain_secret  # type: ignore[attr-defined]
     assert signing.verify(
-        secret, seen.headers["x-factcheck-timestamp"], seen.body, seen.headers["x-factcheck-signature"]
+        secret,
+        seen.headers["x-factcheck-timestamp"],
+        seen.body,
+        seen.headers["x-factcheck-signature"],
     )
     body = json.loads(seen.body)
     assert body["event"] == "claim.verdict_changed"
@@ -127,8 +130,8 @@ def test_events_arrive_in_the_order_they_happened_per_subscription(
     assert received("/hook") == [VERDICTS[0], *VERDICTS]  # the first one twice: its retry
     assert received("/other") == list(VERDICTS)
     firsts = [seen.headers["x-factcheck-delivery"] for seen in receiver.hits("/hook")]
-    assert firsts == [str(uuid) for uuid in [verdict_events(ordered)[0], *verdict_events(ordered)]]
-    assert len(verdict_events(other)) == len(VERDICTS)
+    assert firsts == [delivery_ids(ordered)[0], *delivery_ids(ordered)]
+    assert len(delivery_ids(other)) == len(VERDICTS)
 
 
 def test_a_lost_message_loses_no_delivery(
@@ -151,4 +154,3 @@ def test_a_lost_message_loses_no_delivery(
     tasks.requeue_due_deliveries.delay()
     assert wait_for(lambda: len(receiver.hits("/hook")) == 1, timeout=10.0)
     assert wait_for(lambda: Delivery.objects.get().state == DeliveryState.DELIVERED)
-

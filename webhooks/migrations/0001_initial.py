@@ -8,99 +8,230 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('claims', '0005_published_and_corrected_events'),
+        ("claims", "0005_published_and_corrected_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('type', models.CharField(choices=[('claim.created', 'A claim was recorded'), ('claim.published', 'A claim was published'), ('claim.verdict_changed', "A claim's verdict changed"), ('claim.level_changed', "A claim's firmness level changed"), ('claim.needs_review', 'A claim was flagged for review'), ('evidence.added', 'Evidence was linked to a claim'), ('evidence.relabelled', "Evidence's labels changed"), ('source.changed', 'A source has a new version, or moved'), ('source.dead', 'A source is dead'), ('source.back', 'A dead or failing source answers again'), ('ping', 'A test event (POST …/ping/)')], max_length=32)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('body', models.TextField(help_text='{"id", "event", "created_at", "data"} as JSON.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("claim.created", "A claim was recorded"),
+                            ("claim.published", "A claim was published"),
+                            ("claim.verdict_changed", "A claim's verdict changed"),
+                            ("claim.level_changed", "A claim's firmness level changed"),
+                            ("claim.needs_review", "A claim was flagged for review"),
+                            ("evidence.added", "Evidence was linked to a claim"),
+                            ("evidence.relabelled", "Evidence's labels changed"),
+                            ("source.changed", "A source has a new version, or moved"),
+                            ("source.dead", "A source is dead"),
+                            ("source.back", "A dead or failing source answers again"),
+                            ("ping", "A test event (POST …/ping/)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "body",
+                    models.TextField(help_text='{"id", "event", "created_at", "data"} as JSON.'),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(help_text='Where events are POSTed.', max_length=2000)),
-                ('events', models.JSONField(default=list, help_text='The event types sent here.')),
-                ('secret_encrypted', models.TextField(editable=False)),
-                ('active', models.BooleanField(default=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('disabled_reason', models.CharField(blank=True, max_length=1000)),
-                ('disabled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('lease_token', models.CharField(blank=True, editable=False, max_length=32)),
-                ('lease_until', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('claim', models.ForeignKey(blank=True, help_text='Only events of this claim (and of the sources it cites).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claim')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tag', models.ForeignKey(blank=True, help_text='Only events of claims with this tag (and of the sources they cite).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(help_text="Where events are POSTed.", max_length=2000)),
+                ("events", models.JSONField(default=list, help_text="The event types sent here.")),
+                ("secret_encrypted", models.TextField(editable=False)),
+                ("active", models.BooleanField(default=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("disabled_reason", models.CharField(blank=True, max_length=1000)),
+                ("disabled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("lease_token", models.CharField(blank=True, editable=False, max_length=32)),
+                ("lease_until", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only events of this claim (and of the sources it cites).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only events of claims with this tag (and of the sources they cite).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('first_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=1000)),
-                ('redelivery_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='webhooks.delivery')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='webhooks.subscription')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='webhooks.webhookevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("first_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=1000)),
+                (
+                    "redelivery_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="webhooks.delivery",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="webhooks.subscription",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="webhooks.webhookevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-id'],
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('response_excerpt', models.TextField(blank=True)),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='webhooks.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("response_excerpt", models.TextField(blank=True)),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_log",
+                        to="webhooks.delivery",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['delivery', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('delivery', 'number'), name='attempt_once_per_number')],
+                "ordering": ["delivery", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("delivery", "number"), name="attempt_once_per_number"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('claim__isnull', True), ('tag__isnull', True), _connector='OR'), name='subscription_claim_or_tag'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("claim__isnull", True), ("tag__isnull", True), _connector="OR"),
+                name="subscription_claim_or_tag",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('state', 'pending')), fields=['subscription', 'id'], name='delivery_pending_queue'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("state", "pending")),
+                fields=["subscription", "id"],
+                name="delivery_pending_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('state', 'pending')), fields=['next_attempt_at'], name='delivery_pending_due'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("state", "pending")),
+                fields=["next_attempt_at"],
+                name="delivery_pending_due",
+            ),
         ),
     ]
