@@ -35,7 +35,10 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["url", "events", "claim", "tag", "active"]
 
     def clean_url(self) -> str:
-        return checked_url(self.cleaned_data["url"])
+        try:
+            return checked_url(self.cleaned_data["url"])
+        except ValidationError as exc:  # {"url": …} from the service: the field's own message
+            raise ValidationError(exc.message_dict["url"]) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

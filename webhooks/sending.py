@@ -91,7 +91,8 @@ def subscription_send_due(*, subscription_id: int, limit: int = SEND_BATCH) -> S
         return SendReport(busy=True)
     report = SendReport()
     try:
-        signer = _signer(Subscription.objects.get(pk=subscription_id))
+        subscription = Subscription.objects.filter(pk=subscription_id).first()
+        signer = _signer(subscription) if subscription else Signer("", "")  # deleted meanwhile
         with poster() as post:
             while signer and report.sent < limit and lease.renew():
                 head = queue_head(subscription_id)

@@ -9,6 +9,11 @@ that take ids and call webhooks.sending.
   oldest pending delivery is due, so that a lost message or a broker outage loses nothing:
   the deliveries are rows, written with the change that made them.
 - `prune_deliveries` (beat, daily): the delivery log is kept FACTCHECK_WEBHOOK_KEEP_DAYS.
+
+No Celery retries: the rows are the queue. A task that fails (the database away for a
+moment) leaves its deliveries pending, and the beat queues them again once the lease it held
+runs out. Delivery is at least once: a worker that dies between a receiver's answer and its
+record sends that delivery again, with the same X-Factcheck-Delivery.
 """
 
 from __future__ import annotations
