@@ -169,7 +169,9 @@ from tests.factories import EditorFactory
 editor = EditorFactory.create()
 source, _ = source_get_or_create(url="{old}")
 slow, _ = source_get_or_create(url="{slow}")
-claim = claim_create(text="The council will build a tram line {stamp}", published=True)
+claim = claim_create(
+    text="The council will build a tram line {stamp}", published=True, allow_duplicate=True
+)
 print(Token.objects.create(user=editor).key, source.pk, slow.pk, claim.pk)
 """
 CHECKED = (

@@ -30,6 +30,13 @@ EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "source": ("view", "add", "change"),
         "sourcesnapshot": ("view", "add"),
     },
+    # Webhooks are the desk's: editors manage subscriptions and read the delivery log.
+    "webhooks": {
+        "subscription": ("view", "add", "change", "delete"),
+        "webhookevent": ("view",),
+        "delivery": ("view", "change"),
+        "deliveryattempt": ("view",),
+    },
     "authtoken": {"tokenproxy": ("view",)},
 }
 

@@ -26,4 +26,15 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Webhook deliveries whose time has come and that no message is on its way for (a
+    # broker outage, a retry too far off for a countdown): the outbox's safety net.
+    "requeue-due-webhook-deliveries": {
+        "task": "webhooks.tasks.requeue_due_deliveries",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    "prune-webhook-deliveries": {
+        "task": "webhooks.tasks.prune_deliveries",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }

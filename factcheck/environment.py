@@ -25,10 +25,18 @@ FETCH = "Fetching sources"
 RECHECK = "Rechecking sources"
 READING = "Reading sources and matching claims"
 DESK = "The desk"
+WEBHOOKS = "Webhooks"
 
 VARIABLES: tuple[Variable, ...] = (
     Variable("DEBUG", DEPLOY, "`1` for development only: relaxed security, a throwaway key"),
     Variable("SECRET_KEY", DEPLOY, "required when `DEBUG` is off", "—"),
+    Variable(
+        "SECRET_KEY_FALLBACKS",
+        DEPLOY,
+        "comma-separated keys `SECRET_KEY` replaced: sessions and webhook secrets made with "
+        "them stay readable (docs/webhooks.md)",
+        "none",
+    ),
     Variable("ALLOWED_HOSTS", DEPLOY, "comma-separated host names", "none when `DEBUG` is off"),
     Variable(
         "CSRF_TRUSTED_ORIGINS", DEPLOY, "comma-separated origins (`https://desk.example.org`)"
@@ -175,9 +183,42 @@ VARIABLES: tuple[Variable, ...] = (
         DESK,
         "hour (UTC) of the daily check for forward-looking claims whose date passed",
     ),
+    Variable(
+        "FACTCHECK_WEBHOOK_RETRY_FIRST",
+        WEBHOOKS,
+        "seconds before the first retry of a failed delivery (at most; half of it is drawn "
+        "at random)",
+    ),
+    Variable(
+        "FACTCHECK_WEBHOOK_RETRY_FACTOR", WEBHOOKS, "each later retry waits this many times longer"
+    ),
+    Variable(
+        "FACTCHECK_WEBHOOK_RETRY_MAX_DELAY",
+        WEBHOOKS,
+        "longest wait between two attempts, seconds",
+        "6 hours",
+    ),
+    Variable(
+        "FACTCHECK_WEBHOOK_RETRY_FOR",
+        WEBHOOKS,
+        "seconds after its first attempt that a delivery is given up",
+        "24 hours",
+    ),
+    Variable(
+        "FACTCHECK_WEBHOOK_DISABLE_AFTER",
+        WEBHOOKS,
+        "failed attempts in a row after which a subscription is disabled",
+    ),
+    Variable(
+        "FACTCHECK_WEBHOOK_CONNECT_TIMEOUT",
+        WEBHOOKS,
+        "seconds a receiver has to accept the connection",
+    ),
+    Variable("FACTCHECK_WEBHOOK_TIMEOUT", WEBHOOKS, "seconds a receiver has to answer, in all"),
+    Variable("FACTCHECK_WEBHOOK_KEEP_DAYS", WEBHOOKS, "days the delivery log is kept"),
 )
 
-SECTIONS = (DEPLOY, API, FETCH, RECHECK, READING, DESK)
+SECTIONS = (DEPLOY, API, FETCH, RECHECK, READING, DESK, WEBHOOKS)
 BY_NAME = {variable.name: variable for variable in VARIABLES}
 
 BEGIN_MARK = (

@@ -40,6 +40,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-for-debug-mode-" + "x" * 20
+# Keys SECRET_KEY replaced: signatures made with them (sessions) and webhook secrets encrypted
+# under them (webhooks/encryption.py) stay readable while they are listed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -62,6 +65,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "factcheck.apps.FactcheckConfig",
     "sources",
+    # Before claims: its receiver of sources' signals is connected first, so a consumer hears
+    # `source.changed` before the `claim.needs_review` that the change causes.
+    "webhooks",
     "claims",
     "analysis",
     "public",
@@ -191,7 +197,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Fetching sources is slow IO: it has a queue of its own (`fetch`), so that a backlog of
 # checks never delays the other tasks; the worker consumes both (Procfile.dev).
-CELERY_TASK_ROUTES = {"sources.tasks.check_source": {"queue": "fetch"}}
+# Webhook deliveries wait on other people's servers: they have a queue of their own too
+# (`webhooks`), so a slow receiver never delays a check or the desk's own tasks.
+CELERY_TASK_ROUTES = {
+    "sources.tasks.check_source": {"queue": "fetch"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
+}
 
 # --- Auth, i18n, static -----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -378,6 +389,32 @@ if FACTCHECK_CHECK_TIME_LIMIT <= FACTCHECK_CHECK_SOFT_TIME_LIMIT:
     )
 if FACTCHECK_RECHECK_LEASE <= FACTCHECK_CHECK_TIME_LIMIT:
     raise ImproperlyConfigured("FACTCHECK_RECHECK_LEASE must be longer than a check's time limit")
+
+# --- Webhooks (webhooks/) ---------------------------------------------------
+# A failed delivery is tried again after about RETRY_FIRST seconds, then FACTOR times longer
+# each time (half of it fixed, half drawn at random), never more than MAX_DELAY apart, for
+# RETRY_FOR seconds after its first attempt. A 429's or 503's Retry-After is honoured.
+FACTCHECK_WEBHOOK_RETRY_FIRST = env_float(
+    "FACTCHECK_WEBHOOK_RETRY_FIRST", 30.0, minimum=0.01, maximum=3600.0
+)
+FACTCHECK_WEBHOOK_RETRY_FACTOR = env_float(
+    "FACTCHECK_WEBHOOK_RETRY_FACTOR", 4.0, minimum=1.0, maximum=10.0
+)
+FACTCHECK_WEBHOOK_RETRY_MAX_DELAY = env_float(
+    "FACTCHECK_WEBHOOK_RETRY_MAX_DELAY", 6 * 3600.0, minimum=0.01, maximum=86_400.0
+)
+FACTCHECK_WEBHOOK_RETRY_FOR = env_float(
+    "FACTCHECK_WEBHOOK_RETRY_FOR", 24 * 3600.0, minimum=0.0, maximum=7 * 86_400.0
+)
+# Failed attempts in a row (any delivery of the subscription) after which it is disabled.
+FACTCHECK_WEBHOOK_DISABLE_AFTER = env_int("FACTCHECK_WEBHOOK_DISABLE_AFTER", 15, minimum=1)
+# Short limits: a receiver has this long to connect, and to answer in all.
+FACTCHECK_WEBHOOK_CONNECT_TIMEOUT = env_float(
+    "FACTCHECK_WEBHOOK_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60.0
+)
+FACTCHECK_WEBHOOK_TIMEOUT = env_float("FACTCHECK_WEBHOOK_TIMEOUT", 10.0, minimum=0.1, maximum=120.0)
+# The delivery log (and the events only it refers to) is pruned after this many days.
+FACTCHECK_WEBHOOK_KEEP_DAYS = env_int("FACTCHECK_WEBHOOK_KEEP_DAYS", 30, minimum=1)
 
 # What the environment was asked for, and with which defaults: the system check
 # factcheck.E006 and `manage.py settings_table` compare it with factcheck/environment.py.

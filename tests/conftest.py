@@ -40,7 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
 # Fixtures that start a socket server, a browser's live server or a worker: their tests are
 # slow (`make test-fast` leaves them out), as are those marked by hand (subprocesses,
 # schemathesis).
-SLOW_FIXTURES = frozenset({"server", "tls_server", "site", "live_server", "worker"})
+SLOW_FIXTURES = frozenset(
+    {"server", "tls_server", "site", "live_server", "worker", "receiver", "webhook_worker"}
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

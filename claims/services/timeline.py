@@ -8,19 +8,24 @@ from typing import Any
 from django.utils import timezone
 
 from claims.models import Claim, ClaimEvent, EventKind
+from claims.signals import claim_event_recorded
 from factcheck.users import signed_in
 
 
 def claim_event_add(
     *, claim: Claim, kind: str, summary: str, actor: Any = None, **data: Any
 ) -> ClaimEvent:
-    return ClaimEvent.objects.create(
+    """Every event on a claim's timeline is written here, and told through
+    `claim_event_recorded` (webhooks listen), in the same transaction."""
+    event = ClaimEvent.objects.create(
         claim=claim,
         kind=kind,
         summary=summary[: ClaimEvent.SUMMARY_MAX],
         actor=signed_in(actor),
         data=data,
     )
+    claim_event_recorded.send(sender=ClaimEvent, event=event)
+    return event
 
 
 def claim_flag_for_review(*, claim: Claim, code: str, message: str, **data: Any) -> bool:

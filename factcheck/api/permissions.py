@@ -1,4 +1,5 @@
-"""Who may do what through the API: anyone reads what they may see; editors write."""
+"""Who may do what through the API: anyone reads what they may see; editors write. Some
+endpoints (webhooks) are the desk's business alone: editors read them too."""
 
 from __future__ import annotations
 
@@ -23,3 +24,13 @@ class EditorsWrite(BasePermission):
             return True  # the view answers 405 for a method it does not offer, to anyone
         needed: str | None = getattr(view, "write_permission", None)
         return needed is not None and has_perm(request.user, needed)
+
+
+class EditorsOnly(EditorsWrite):
+    """Reading needs the view's `read_permission` too: nothing here is for the public."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            needed: str | None = getattr(view, "read_permission", None)
+            return needed is not None and has_perm(request.user, needed)
+        return super().has_permission(request, view)

@@ -44,7 +44,28 @@ def test_the_schema_covers_every_endpoint(schema):
         f"{API}/sources/{{id}}/",
         f"{API}/sources/{{id}}/snapshots/",
         f"{API}/sources/{{id}}/snapshots/{{number}}/diff/",
+        f"{API}/webhooks/",
+        f"{API}/webhooks/{{id}}/",
+        f"{API}/webhooks/{{id}}/ping/",
+        f"{API}/webhooks/{{id}}/rotate-secret/",
+        f"{API}/webhooks/{{webhook_id}}/deliveries/",
+        f"{API}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/",
+        f"{API}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/redeliver/",
     }
+
+
+def test_the_schema_documents_each_kind_of_webhook_payload(schema):
+    components = schema["components"]["schemas"]
+    one_of = {item["$ref"].rsplit("/", 1)[1] for item in components["WebhookPayload"]["oneOf"]}
+    assert one_of == {
+        "ClaimWebhookPayload",
+        "EvidenceWebhookPayload",
+        "SourceWebhookPayload",
+        "PingWebhookPayload",
+    }
+    claim_data = components["ClaimWebhookPayload"]["properties"]["data"]
+    assert claim_data["$ref"].endswith("/ClaimDetail")
+    assert set(components["ClaimWebhookPayload"]["required"]) >= {"id", "event", "data"}
 
 
 def test_every_operation_declares_the_errors_it_can_answer(schema):

@@ -9,6 +9,7 @@ real ETag, so that the cases reach past the 404s and 412s into the services.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +30,8 @@ from schemathesis.specs.openapi.checks import (
 from claims.models import Claim
 from factcheck.wsgi import application
 from tests.api.conftest import World
+from webhooks.models import Subscription
+from webhooks.services import subscription_create, subscription_ping
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -64,6 +67,8 @@ def known_ids(world: World, path: str) -> list[int]:
         return [world.public_source.pk, world.private_source.pk]
     if path.startswith("/api/v1/publishers/"):
         return [world.public_publisher.pk, world.private_publisher.pk]
+    if path.startswith("/api/v1/webhooks/"):
+        return list(Subscription.objects.order_by("pk").values_list("pk", flat=True))
     return []
 
 
@@ -72,11 +77,12 @@ def aim_at_real_rows(case: Any, world: World) -> None:
     ids of the wrong type stay, to be looked up and missed."""
     params = case.path_parameters or {}
     ids = known_ids(world, case.path)
-    value = params.get("id")
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)  # the coverage phase writes its ids as text
-    if ids and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        params["id"] = ids[value % len(ids)]
+    for name in ("id", "webhook_id"):
+        value = params.get(name)
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value)  # the coverage phase writes its ids as text
+        if ids and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            params[name] = ids[value % len(ids)]
     number = params.get("number")
     if isinstance(number, str) and number.isascii() and number.isdigit() and int(number) % 2 == 0:
         params["number"] = "2"
@@ -98,6 +104,16 @@ def aim_at_real_rows(case: Any, world: World) -> None:
         headers["If-Match"] = Claim.objects.get(pk=target).etag
 
 
+@pytest.fixture
+def webhook(settings: Any, world: World) -> Subscription:
+    """A subscription with a delivery in its log, to a receiver that is never contacted (the
+    test's transaction never commits, so nothing is queued)."""
+    settings.FACTCHECK_FETCH_ALLOWED_NETS = [ipaddress.ip_network("127.0.0.1/32")]
+    subscription, _ = subscription_create(url="http://127.0.0.1:9/hook", events=["claim.created"])
+    subscription_ping(subscription=subscription)
+    return subscription
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -111,7 +127,7 @@ def aim_at_real_rows(case: Any, world: World) -> None:
     ],
 )
 def test_the_api_answers_every_generated_request_as_its_schema_says(
-    case: Any, world: World, in_test_transaction: None
+    case: Any, world: World, webhook: Subscription, in_test_transaction: None
 ) -> None:
     aim_at_real_rows(case, world)
     token, _ = Token.objects.get_or_create(user=world.editor)

@@ -1,4 +1,5 @@
-"""A small programmable HTTP server on 127.0.0.1 for fetch tests (never the internet).
+"""A small programmable HTTP server on 127.0.0.1 for fetch and webhook tests (never the
+internet). It answers GET and POST; a POST's body is kept on its `Seen`.
 
     server.route("/a", Reply(200, "<p>one</p>"), Reply(200, "<p>two</p>"))  # changes per hit
     server.route("/old", redirect(301, "/new"))
@@ -26,6 +27,8 @@ class Seen:
     path: str  # with the query
     headers: dict[str, str]  # lower-case names
     at: float  # time.monotonic()
+    method: str = "GET"
+    body: bytes = b""
 
 
 @dataclass
@@ -74,6 +77,15 @@ class _Handler(BaseHTTPRequestHandler):
         seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
         reply = self.server.owner.answer(seen)
         # The client may stop reading early: that is what some tests are about.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._send(reply)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        seen = Seen(self.path, headers, time.monotonic(), method="POST", body=body)
+        reply = self.server.owner.answer(seen)
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._send(reply)
 

@@ -1,0 +1,1 @@
+"""The webhooks' face in the API: subscriptions and their delivery log, for editors."""
