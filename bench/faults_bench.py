@@ -124,8 +124,9 @@ class Stack:
             capture_output=True,
             text=True,
             timeout=600,
-            check=True,
         )
+        if done.returncode:
+            raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-2000:]}")
         return done.stdout
 
     @staticmethod
@@ -166,7 +167,7 @@ from rest_framework.authtoken.models import Token
 from claims.services.claims import claim_create
 from sources.services import source_get_or_create
 from tests.factories import EditorFactory
-editor = EditorFactory.create()
+editor = EditorFactory.create(username="bench-{stamp}")
 source, _ = source_get_or_create(url="{old}")
 slow, _ = source_get_or_create(url="{slow}")
 claim = claim_create(

@@ -19,6 +19,7 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.broker import broker_failed
 from outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,13 @@ def outbox_add(
     """Promise to run `task`: a row now, in the caller's transaction; the broker later."""
     message = OutboxMessage.objects.create(task=task, args=list(args), kwargs=kwargs or {})
     message_id = message.pk
-    transaction.on_commit(lambda: outbox_publish(message_id=message_id), robust=True)
+    transaction.on_commit(lambda: _publish_unless_broker_failed(message_id), robust=True)
     return message
+
+
+def _publish_unless_broker_failed(message_id: int) -> None:
+    if not broker_failed.recent():
+        outbox_publish(message_id=message_id)
 
 
 def outbox_publish(*, message_id: int) -> bool:
@@ -48,6 +54,7 @@ def outbox_publish(*, message_id: int) -> bool:
     try:
         current_app.send_task(message.task, args=message.args, kwargs=message.kwargs, retry=False)
     except Exception as exc:  # the broker is down or hangs: keep it for the relay
+        broker_failed.note()
         _postpone(message, exc)
         return False
     OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())

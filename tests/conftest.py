@@ -111,6 +111,16 @@ def fresh_claim_index():
     claim_index_forget()
 
 
+@pytest.fixture(autouse=True)
+def broker_trusted_again():
+    """A test that makes a publish fail must not leave the next test's publishes skipped."""
+    from outbox.broker import broker_failed
+
+    broker_failed.reset()
+    yield
+    broker_failed.reset()
+
+
 @pytest.fixture
 def editor(db):
     return EditorFactory()

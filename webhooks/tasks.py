@@ -19,10 +19,12 @@ record sends that delivery again, with the same X-Factcheck-Delivery.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.db import transaction
 
+from outbox.broker import broker_failed
 from webhooks.selectors import subscriptions_of_event, subscriptions_with_due_head
 from webhooks.sending import deliveries_prune, subscription_send_due
 
@@ -65,10 +67,20 @@ def prune_deliveries() -> int:
 
 
 def event_queue_dispatch(*, event_id: int) -> None:
-    """Fan the event out once the transaction commits. `robust`: a broker out of reach must
-    not undo the caller's committed change; the beat finds the deliveries anyway."""
-    transaction.on_commit(lambda: dispatch_event.delay(event_id), robust=True)
+    """Fan the event out once the transaction commits. A broker out of reach must not undo
+    the caller's committed change, nor hold the request: the beat finds the deliveries."""
+    transaction.on_commit(lambda: _publish(dispatch_event, event_id))
 
 
 def subscription_queue_send(*, subscription_id: int) -> None:
-    transaction.on_commit(lambda: send_deliveries.delay(subscription_id), robust=True)
+    transaction.on_commit(lambda: _publish(send_deliveries, subscription_id))
+
+
+def _publish(task: Any, object_id: int) -> None:
+    if broker_failed.recent():
+        return
+    try:
+        task.delay(object_id)
+    except Exception as exc:
+        broker_failed.note()
+        logger.warning("webhooks: %s(%s) not queued (%s); the beat will", task.name, object_id, exc)

@@ -90,7 +90,11 @@ class ChangesView(APIView):
                 str,
                 description="The cursor of the last change you read; 0 (or none) from the start",
             ),
-            OpenApiParameter("limit", int, description=f"At most {MAX_PAGE_SIZE} changes"),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                description=f"At most {MAX_PAGE_SIZE} changes",
+            ),
         ],
         responses={200: ChangesPageSerializer},
     )

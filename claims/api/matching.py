@@ -25,7 +25,7 @@ from claims.models import Claim, LinkOffer, LinkOfferStatus
 from claims.services.link_offers import LinkOfferDecided, link_offer_accept, link_offer_dismiss
 from claims.services.matching import ClaimMatch, PageUnreadable, Thresholds, claims_match, url_text
 from factcheck.api.errors import Conflict
-from factcheck.api.fields import MAX_ID, TextField
+from factcheck.api.fields import MAX_ID, NumberField, TextField
 from factcheck.api.openapi import FIELD_ERRORS, ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
 from factcheck.api.throttling import AnonThrottle, FailOpen, UserThrottle
@@ -52,20 +52,11 @@ class MatchRateThrottle(FailOpen, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class ScoreField(serializers.FloatField):
-    """A number from 0 to 1; DRF's FloatField would take `true` as 1.0."""
-
-    def to_internal_value(self, data: Any) -> float:
-        if isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class MatchRequestSerializer(serializers.Serializer):
     text = TextField(max_length=MATCH_TEXT_MAX, required=False)
     url = SourceURLField(max_length=MAX_URL_LENGTH, required=False)
     limit = serializers.IntegerField(min_value=1, max_value=MAX_RESULTS, default=10)
-    min_score = ScoreField(
+    min_score = NumberField(
         min_value=0.0,
         max_value=1.0,
         required=False,

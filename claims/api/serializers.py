@@ -22,7 +22,7 @@ from claims.models import (
     VerdictChange,
 )
 from claims.services.claims import REVIEW_NOTE_MAX
-from factcheck.api.fields import MAX_ID, TextField
+from factcheck.api.fields import MAX_ID, JSONBooleanField, TextField
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL, domain_of, normalise_url
 from sources.models import Source
 
@@ -221,11 +221,11 @@ class ClaimFieldsSerializer(serializers.Serializer):
     claimant = TextField(max_length=Claim.CLAIMANT_MAX, required=False, allow_blank=True)
     first_seen = serializers.DateField(required=False, allow_null=True)
     expected_by = serializers.DateField(required=False, allow_null=True)
-    published = serializers.BooleanField(required=False)
+    published = JSONBooleanField(required=False)
 
 
 class ClaimCreateSerializer(ClaimFieldsSerializer):
-    allow_duplicate = serializers.BooleanField(
+    allow_duplicate = JSONBooleanField(
         default=False,
         help_text="Record the claim even though it strongly matches one already recorded.",
     )

@@ -294,7 +294,13 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=EvidenceDeprecateSerializer,
         parameters=[
-            OpenApiParameter("reason", OpenApiTypes.STR, description="Why it no longer counts")
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                required=True,
+                pattern=r"\S",
+                description="Why it no longer counts (or give it in a JSON body)",
+            )
         ],
         responses={200: EvidenceSerializer},
     )

@@ -28,3 +28,24 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class NumberField(serializers.FloatField):
+    """A JSON number. DRF's FloatField would take `true` as 1.0 and `false` as 0.0."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JSONBooleanField(serializers.BooleanField):
+    """A JSON `true` or `false`. DRF's BooleanField would take 0, 1 or "yes" as well,
+    which a client that means something else gets silently turned into a flag."""
+
+    default_error_messages = {"invalid": "Give true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data

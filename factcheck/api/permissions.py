@@ -15,6 +15,7 @@ class EditorsWrite(BasePermission):
     """Anyone may read; writing needs the view's `write_permission` (editors have it)."""
 
     message = "Only editors may change this."
+    anonymous_reads = True  # the schema marks GETs as needing no credentials
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
@@ -28,6 +29,8 @@ class EditorsWrite(BasePermission):
 
 class EditorsOnly(EditorsWrite):
     """Reading needs the view's `read_permission` too: nothing here is for the public."""
+
+    anonymous_reads = False
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:

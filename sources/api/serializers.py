@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from factcheck.api.fields import TextField
+from factcheck.api.fields import NumberField, TextField
 from sources.models import Publisher, PublisherDomain, PublisherKind, Source, SourceSnapshot
 
 
@@ -27,7 +27,7 @@ class PublisherSerializer(serializers.ModelSerializer):
 class PublisherUpdateSerializer(serializers.Serializer):
     name = TextField(max_length=Publisher.NAME_MAX, required=False)
     kind = serializers.ChoiceField(choices=PublisherKind.choices, required=False)
-    reliability = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    reliability = NumberField(min_value=0.0, max_value=1.0, required=False)
     notes = TextField(max_length=Publisher.NOTES_MAX, required=False, allow_blank=True)
 
 

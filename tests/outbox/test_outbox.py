@@ -111,3 +111,28 @@ def test_the_relay_command_publishes_once(broker: Broker) -> None:
     out = StringIO()
     call_command("outbox_relay", "--once", stdout=out)
     assert out.getvalue() == "1 task(s) published.\n"
+
+
+class CountingBroker(Broker):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    def send_task(self, name: str, args: Any = (), kwargs: Any = None, **options: Any) -> None:
+        self.tries += 1
+        super().send_task(name, args, kwargs, **options)
+
+
+def test_after_a_failed_publish_a_request_does_not_wait_on_the_broker_again(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    broker = CountingBroker()
+    monkeypatch.setattr(services, "current_app", broker)
+    broker.down = True
+    with django_capture_on_commit_callbacks(execute=True):
+        for source_id in (1, 2, 3):
+            outbox_add(task="sources.tasks.check_source", args=[source_id])
+    assert broker.tries == 1  # the second and third were not tried
+    assert OutboxMessage.objects.pending().count() == 3  # and all three are kept
+    broker.down = False
+    assert outbox_relay() == 2  # the relay always tries; the first waits out its back-off

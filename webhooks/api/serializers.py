@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from claims.api.serializers import ClaimDetailSerializer, EvidenceSerializer
 from claims.models import Claim, Tag
-from factcheck.api.fields import MAX_ID, TextField
+from factcheck.api.fields import MAX_ID, JSONBooleanField, TextField
 from sources.api.serializers import SourceSerializer
 from webhooks.models import (
     SUBSCRIBABLE,
@@ -108,7 +108,7 @@ class SubscriptionWriteSerializer(serializers.Serializer):
         allow_null=True,
         help_text="A tag's slug: only events of claims with it, and of the sources they cite.",
     )
-    active = serializers.BooleanField(required=False)
+    active = JSONBooleanField(required=False)
 
     def validate_claim(self, value: int | None) -> Claim | None:
         if value is None:
