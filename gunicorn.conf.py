@@ -17,7 +17,7 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 threads = 4
 
-# Every wait on the outside is bounded (FACTCHECK_SERVICE_TIMEOUT, 1.5 s; /healthz 2.5 s), so
+# Every wait on the outside is bounded (FACTCHECK_SERVICE_TIMEOUT, 1 s; /healthz 2.5 s), so
 # a request that runs 30 s is broken: gunicorn kills its worker rather than letting it hang.
 timeout = 30
 graceful_timeout = 30

@@ -134,7 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every wait on Redis (broker, cache, politeness) made from a request is bounded by this:
 # a Redis that hangs must cost a request seconds, not the worker's life (docs/operations.md).
-FACTCHECK_SERVICE_TIMEOUT = env_float("FACTCHECK_SERVICE_TIMEOUT", 1.5, minimum=0.1, maximum=30.0)
+FACTCHECK_SERVICE_TIMEOUT = env_float("FACTCHECK_SERVICE_TIMEOUT", 1.0, minimum=0.1, maximum=30.0)
 
 # --- Cache (throttle counters, robots.txt); shared through Redis when CACHE_URL names it ---
 CACHE_URL = env_str("CACHE_URL")
@@ -174,6 +174,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # A publish from a request gives up after this; the outbox keeps what it promised.
         "socket_timeout": FACTCHECK_SERVICE_TIMEOUT,
         "socket_connect_timeout": FACTCHECK_SERVICE_TIMEOUT,
+        # kombu would connect again after 2 s before a publish gives up; a request must
+        # not wait for that. The worker reconnects on its own terms (broker_connection_*).
+        "max_retries": 0,
         # An unacknowledged message (its worker killed) comes back after this. Longer than
         # a check's time limit, so a slow check is never run twice; a killed check is redone
         # sooner, when its short hold on the source runs out (FACTCHECK_CHECK_HOLD).
