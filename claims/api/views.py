@@ -54,6 +54,13 @@ from factcheck.api.pagination import StrictCursorPagination
 from sources.addresses import InvalidSourceURL
 from sources.services import source_get_or_create
 
+IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+CONDITIONAL_CHANGE_RESPONSES = {
+    200: ClaimDetailSerializer,
+    412: OpenApiResponse(ErrorSerializer, description="The ETag is stale"),
+    428: OpenApiResponse(ErrorSerializer, description="If-Match is missing"),
+}
+
 
 def if_match(request: Request) -> list[str] | None:
     """The ETags an unsafe request was made against (RFC 9110: a list, any of which may
@@ -159,14 +166,8 @@ class ClaimViewSet(
         return Response(body, headers={"ETag": claim.etag})
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
-        ],
-        responses={
-            200: ClaimDetailSerializer,
-            412: OpenApiResponse(ErrorSerializer, description="The ETag is stale"),
-            428: OpenApiResponse(ErrorSerializer, description="If-Match is missing"),
-        },
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_CHANGE_RESPONSES,
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         claim = self.get_object()
@@ -183,14 +184,8 @@ class ClaimViewSet(
 
     @extend_schema(
         request=ReviewDoneSerializer,
-        parameters=[
-            OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
-        ],
-        responses={
-            200: ClaimDetailSerializer,
-            412: OpenApiResponse(ErrorSerializer, description="The ETag is stale"),
-            428: OpenApiResponse(ErrorSerializer, description="If-Match is missing"),
-        },
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_CHANGE_RESPONSES,
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def review(self, request: Request, pk: str | None = None) -> Response:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from claims.models import Claim
 from claims.services.claims import claim_create
 from claims.tasks import flag_overdue_expectations
-from factcheck.celery import app
 from tests.waiting import wait_for
+from tests.workers import real_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +26,7 @@ def test_a_worker_flags_an_overdue_claim_sent_through_redis():
         text="The stadium roof will be finished next year",
         expected_by=timezone.localdate() + datetime.timedelta(days=300),
     )
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with real_worker():
         flag_overdue_expectations.delay()
         assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).needs_review, timeout=20.0)
     overdue.refresh_from_db()

@@ -8,22 +8,21 @@ import ipaddress
 import json
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, LinkOffer
 from claims.services.claims import claim_create
 from claims.services.evidence import evidence_add
-from factcheck.celery import app
 from sources.fetch import politeness, robots
 from sources.models import Health, Source, SourceSnapshot
 from sources.tasks import check_source, enqueue_due_sources
 from tests.sources.httpserver import Reply, Seen, TestServer
 from tests.waiting import wait_for
+from tests.workers import real_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -86,16 +85,7 @@ def archive_answer(server: TestServer) -> Callable[[Seen], Reply]:
 @pytest.fixture
 def worker() -> Iterator[None]:
     """A real worker consuming the default queue and `fetch`, as the Procfile's does."""
-    with app.connection_for_write() as connection:
-        for queue in ("celery", "fetch"):  # leftovers of an interrupted run
-            cast(Any, connection.default_channel).queue_purge(queue)
-    with start_worker(
-        app,
-        pool="solo",
-        perform_ping_check=False,
-        shutdown_timeout=20,
-        queues=["celery", "fetch"],
-    ):
+    with real_worker("celery", "fetch"):
         yield
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import kombu.exceptions
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from claims.services.claims import claim_apply_changes, claim_create
-from factcheck.celery import app
 from tests.api.conftest import token_client
 from tests.factories import EditorFactory
 from tests.sources.httpserver import Reply, TestServer, redirect
 from tests.waiting import wait_for
 from tests.webhooks.conftest import subscribe
+from tests.workers import real_worker
 from webhooks import signing, tasks
 from webhooks.models import Delivery, DeliveryState, EventType, Subscription
 
@@ -29,16 +28,7 @@ VERDICTS = ("unconfirmed", "confirmed", "disputed", "denied", "false")
 @pytest.fixture
 def webhook_worker(quick_webhooks: Any) -> Iterator[None]:
     """A real worker on the default and `webhooks` queues, as the Procfile's consumes them."""
-    with app.connection_for_write() as connection:
-        for queue in ("celery", "webhooks"):  # leftovers of an interrupted run
-            cast(Any, connection.default_channel).queue_purge(queue)
-    with start_worker(
-        app,
-        pool="solo",
-        perform_ping_check=False,
-        shutdown_timeout=20,
-        queues=["celery", "webhooks"],
-    ):
+    with real_worker("celery", "webhooks"):
         yield
 
 
