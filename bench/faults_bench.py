@@ -160,6 +160,7 @@ def site() -> tuple[Any, dict[str, int]]:
     server = TestServer().start()
     server.route("/old", Reply(200, PAGE))
     server.route("/new", Reply(200, PAGE))
+    server.route("/up", Reply(200, PAGE))
     server.route("/slow", slow)
     return server, counts
 
@@ -213,6 +214,11 @@ def outage(stack: Stack, server: Any, seconds: float) -> dict[str, Any]:
         timeout=30,
     )
     Stack._wait(lambda: checked_since(stack, 0, int(old)) == 1, timeout=60)  # its first check
+    # The baseline: the same two requests with the broker up.
+    _, recheck_up_s = timed(lambda: api.post(f"/api/v1/sources/{old}/recheck/"))
+    _, evidence_up_s = timed(
+        lambda: api.post(f"/api/v1/claims/{claim}/evidence/", json={"url": server.url("/up")})
+    )
     stack.kill("redis")
     asked_at = time.time()
     asked, recheck_s = timed(lambda: api.post(f"/api/v1/sources/{old}/recheck/"))
@@ -227,6 +233,7 @@ def outage(stack: Stack, server: Any, seconds: float) -> dict[str, Any]:
         "outage_s": seconds,
         "recheck": [asked.status_code, round(recheck_s, 2)],
         "evidence": [linked.status_code, round(evidence_s, 2)],
+        "broker_up_s": [round(recheck_up_s, 2), round(evidence_up_s, 2)],
         "checked_after_return_s": after,
         "slow_source": int(slow),
         "token": token,
