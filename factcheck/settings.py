@@ -174,9 +174,6 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # A publish from a request gives up after this; the outbox keeps what it promised.
         "socket_timeout": FACTCHECK_SERVICE_TIMEOUT,
         "socket_connect_timeout": FACTCHECK_SERVICE_TIMEOUT,
-        # kombu would connect again after 2 s before a publish gives up; a request must
-        # not wait for that. The worker reconnects on its own terms (broker_connection_*).
-        "max_retries": 0,
         # An unacknowledged message (its worker killed) comes back after this. Longer than
         # a check's time limit, so a slow check is never run twice; a killed check is redone
         # sooner, when its short hold on the source runs out (FACTCHECK_CHECK_HOLD).

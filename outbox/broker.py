@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from kombu import Connection
 
 SKIP_SECONDS = 5.0
 
@@ -33,3 +38,16 @@ class RecentFailure:
 
 
 broker_failed = RecentFailure()
+
+
+# kombu connects again after 2 s before a publish gives up; a request must not wait for that.
+# Only publishing connections say so: the worker's own must keep reconnecting (a worker
+# whose reconnects are cut short dies of a known kombu error).
+PUBLISH_ONCE = {"max_retries": 0}
+
+
+@contextmanager
+def publishing_connection(app: Any) -> Iterator[Connection]:
+    """A broker connection for one publish that fails at once when the broker refuses."""
+    with app.connection_for_write(transport_options=PUBLISH_ONCE) as connection:
+        yield connection

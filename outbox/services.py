@@ -19,7 +19,7 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from outbox.broker import broker_failed
+from outbox.broker import broker_failed, publishing_connection
 from outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,14 @@ def outbox_publish(*, message_id: int) -> bool:
         return False  # sent already, or another publisher holds it
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        current_app.send_task(message.task, args=message.args, kwargs=message.kwargs, retry=False)
+        with publishing_connection(current_app) as connection:
+            current_app.send_task(
+                message.task,
+                args=message.args,
+                kwargs=message.kwargs,
+                retry=False,
+                connection=connection,
+            )
     except Exception as exc:  # the broker is down or hangs: keep it for the relay
         broker_failed.note()
         _postpone(message, exc)

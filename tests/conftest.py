@@ -4,6 +4,7 @@ Tests marked `ml` need the optional `.[ml]` extra, installed only in .venv-ml (`
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,9 @@ class Queued:
 
     def delay(self, *args: Any, **kwargs: Any) -> None:
         self.calls.append((args, kwargs))
+
+    def connection_for_write(self, **options: Any) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
 
     def send_task(self, name: str, args: Any = (), kwargs: Any = None, **options: Any) -> None:
         if name == "sources.tasks.check_source":

@@ -21,10 +21,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.db import transaction
 
-from outbox.broker import broker_failed
+from outbox.broker import broker_failed, publishing_connection
 from webhooks.selectors import subscriptions_of_event, subscriptions_with_due_head
 from webhooks.sending import deliveries_prune, subscription_send_due
 
@@ -80,7 +80,8 @@ def _publish(task: Any, object_id: int) -> None:
     if broker_failed.recent():
         return
     try:
-        task.delay(object_id)
+        with publishing_connection(current_app) as connection:
+            task.apply_async((object_id,), connection=connection, retry=False)
     except Exception as exc:
         broker_failed.note()
         logger.warning("webhooks: %s(%s) not queued (%s); the beat will", task.name, object_id, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 import statistics
+from contextlib import nullcontext
 from types import SimpleNamespace
 from typing import Any
 
@@ -215,7 +216,8 @@ def test_a_broker_that_cannot_be_reached_does_not_fail_the_link(
     def unreachable(*args: Any, **kwargs: Any) -> None:
         raise OSError("broker down")
 
-    monkeypatch.setattr(outbox_services, "current_app", SimpleNamespace(send_task=unreachable))
+    app = SimpleNamespace(send_task=unreachable, connection_for_write=lambda **_: nullcontext())
+    monkeypatch.setattr(outbox_services, "current_app", app)
     with django_capture_on_commit_callbacks(execute=True):
         evidence = evidence_add(claim=a_claim(), url=server.url("/x"), stance="supports")
     assert evidence.pk is not None

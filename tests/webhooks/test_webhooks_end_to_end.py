@@ -137,7 +137,7 @@ def test_a_lost_message_loses_no_delivery(
     claim = claim_create(text="The ferry will run all winter", published=True)
     subscribe(receiver.url("/hook"), events=(EventType.CLAIM_VERDICT_CHANGED,))
     with monkeypatch.context() as patch:
-        patch.setattr(tasks.dispatch_event, "delay", broker_down)
+        patch.setattr(tasks.dispatch_event, "apply_async", broker_down)
         claim_apply_changes(claim=claim, status="confirmed", note="The operator said so.")
     assert Delivery.objects.get().state == DeliveryState.PENDING
     assert receiver.requests == []
