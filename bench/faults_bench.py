@@ -70,6 +70,8 @@ class Stack:
         )
 
     def commands(self) -> dict[str, list[str]]:
+        from tests.faults.conftest import procfile_command
+
         celery = [str(BIN / "celery"), "-A", "factcheck"]
         return {
             "redis": [
@@ -89,14 +91,7 @@ class Stack:
                 "--bind",
                 f"127.0.0.1:{self.web_port}",
             ],
-            "worker": [
-                *celery,
-                "worker",
-                "-Q",
-                "celery,fetch",
-                "--pool=threads",
-                "--concurrency=4",
-            ],
+            "worker": procfile_command("worker"),
             "beat": [*celery, "beat", "--schedule", str(self.folder / "beat-schedule")],
             "relay": [str(BIN / "python"), "manage.py", "outbox_relay"],
         }

@@ -179,6 +179,8 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # sooner, when its short hold on the source runs out (FACTCHECK_CHECK_HOLD).
         "visibility_timeout": 3600,
     }
+    # Survives a broker restart with a message in flight (see factcheck/broker.py).
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:RedisTransport"
 CELERY_BROKER_CONNECTION_TIMEOUT = FACTCHECK_SERVICE_TIMEOUT
 # A worker rides out a broker restart: it reconnects, for as long as it takes.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

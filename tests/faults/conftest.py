@@ -9,6 +9,7 @@ are transactional) and redis-server; CI has both.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -27,6 +28,15 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+
+def procfile_command(name: str) -> list[str]:
+    """A process's command exactly as the Procfile gives it to production, from our venv."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            program, *args = shlex.split(line.partition(":")[2])
+            return [str(BIN / program), *args]
+    raise LookupError(f"the Procfile has no {name!r} process")
 
 
 def free_port() -> int:
@@ -137,19 +147,7 @@ COMMANDS: dict[str, Any] = {
         "--workers",
         "2",
     ],
-    "worker": lambda s: [
-        str(BIN / "celery"),
-        "-A",
-        "factcheck",
-        "worker",
-        "--loglevel=INFO",
-        "-Q",
-        "celery,fetch",
-        "--pool=threads",
-        "--concurrency=4",
-        "--without-gossip",
-        "--without-mingle",
-    ],
+    "worker": lambda s: procfile_command("worker"),
     "relay": lambda s: [str(BIN / "python"), "manage.py", "outbox_relay", "--interval", "0.5"],
 }
 
