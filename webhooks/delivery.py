@@ -25,7 +25,7 @@ EXCERPT_BYTES = 1024
 RETRYABLE_STATUSES = frozenset({408, 429})
 
 
-class Verdict(StrEnum):
+class Outcome(StrEnum):
     DELIVERED = "delivered"
     RETRY = "retry"  # worth trying again later: 5xx, 408, 429, timeouts, network trouble
     FINAL = "final"  # no use trying again: other 4xx, 3xx, a refused address
@@ -35,7 +35,7 @@ class Verdict(StrEnum):
 class Answer:
     """What came of one attempt."""
 
-    verdict: Verdict
+    outcome: Outcome
     status: int | None = None
     error: str = ""
     excerpt: str = ""
@@ -43,12 +43,12 @@ class Answer:
     duration: float = 0.0
 
 
-def judge_status(status: int) -> Verdict:
+def judge_status(status: int) -> Outcome:
     if 200 <= status < 300:
-        return Verdict.DELIVERED
+        return Outcome.DELIVERED
     if status in RETRYABLE_STATUSES or status >= 500:
-        return Verdict.RETRY
-    return Verdict.FINAL
+        return Outcome.RETRY
+    return Outcome.FINAL
 
 
 class DeadlineExceeded(Exception):
@@ -81,18 +81,18 @@ class Poster:
             checked = guard.check_url(url)
             self.backend.pin(httpx.URL(url).raw_host.decode("ascii"), checked.addresses)
         except guard.RefusedURL as exc:  # a refused address included
-            return Answer(Verdict.FINAL, error=f"Refused: {exc}")
+            return Answer(Outcome.FINAL, error=f"Refused: {exc}")
         except guard.Unresolvable as exc:
-            return Answer(Verdict.RETRY, error=str(exc))
+            return Answer(Outcome.RETRY, error=str(exc))
         except httpx.InvalidURL as exc:
-            return Answer(Verdict.FINAL, error=f"Not a valid URL: {exc}.")
+            return Answer(Outcome.FINAL, error=f"Not a valid URL: {exc}.")
         try:
             return self._send(url, body, headers, started)
         except (DeadlineExceeded, httpx.TimeoutException):
             limit = settings.FACTCHECK_WEBHOOK_TIMEOUT
-            return Answer(Verdict.RETRY, error=f"No answer within {limit} s.")
+            return Answer(Outcome.RETRY, error=f"No answer within {limit} s.")
         except httpx.HTTPError as exc:
-            return Answer(Verdict.RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
+            return Answer(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
 
     def _send(self, url: str, body: bytes, headers: dict[str, str], started: float) -> Answer:
         deadline = started + settings.FACTCHECK_WEBHOOK_TIMEOUT
@@ -106,10 +106,10 @@ class Poster:
             read = _read_limited(response, deadline)
         finally:
             response.close()
-        verdict = judge_status(response.status_code)
-        error = "" if verdict is Verdict.DELIVERED else _status_words(response)
+        outcome = judge_status(response.status_code)
+        error = "" if outcome is Outcome.DELIVERED else _status_words(response)
         return Answer(
-            verdict,
+            outcome,
             status=response.status_code,
             error=error,
             excerpt=read[:EXCERPT_BYTES].decode("utf-8", errors="replace"),
@@ -139,7 +139,7 @@ def _read_limited(response: httpx.Response, deadline: float) -> bytes:
 
 def _with_duration(answer: Answer, seconds: float) -> Answer:
     return Answer(
-        answer.verdict, answer.status, answer.error, answer.excerpt, answer.retry_after, seconds
+        answer.outcome, answer.status, answer.error, answer.excerpt, answer.retry_after, seconds
     )
 
 

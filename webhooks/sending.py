@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from webhooks import encryption, signing
-from webhooks.delivery import Answer, Poster, Verdict, poster
+from webhooks.delivery import Answer, Outcome, Poster, poster
 from webhooks.models import (
     Delivery,
     DeliveryAttempt,
@@ -176,7 +176,7 @@ def delivery_record_attempt(
     delivery.attempts = number
     delivery.first_attempt_at = delivery.first_attempt_at or started
     delivery.last_error = answer.error[: Subscription.REASON_MAX]
-    if answer.verdict is Verdict.DELIVERED:
+    if answer.outcome is Outcome.DELIVERED:
         _settle(delivery, DeliveryState.DELIVERED)
         Subscription.objects.filter(pk=delivery.subscription_id).update(consecutive_failures=0)
     else:
@@ -201,7 +201,7 @@ def _settle(delivery: Delivery, state: str) -> None:
 
 def _after_failure(delivery: Delivery, answer: Answer) -> None:
     """A retry when the failure may pass and the retry window is open; else the end."""
-    if answer.verdict is not Verdict.RETRY:
+    if answer.outcome is not Outcome.RETRY:
         _settle(delivery, DeliveryState.FAILED)
         return
     wait = RetrySchedule.from_settings().delay(delivery.attempts, answer.retry_after)
