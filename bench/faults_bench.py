@@ -10,7 +10,9 @@ FACTCHECK_CHECK_HOLD (90 s), FACTCHECK_RECHECK_LEASE (30 min) and beat's one-min
 1. The broker is down for `--outage` seconds (two minutes by default). A forced recheck and
    a piece of evidence on a new source are asked for during it; how long after the broker's
    return is each source checked?
-2. A worker is SIGKILLed in the middle of a check (a page that takes minutes to answer);
+2. Redis hangs (CLIENT PAUSE, 20 s): how long do /healthz, an API list, the claims page and
+   a new piece of evidence take?
+3. A worker is SIGKILLed in the middle of a check (a page that takes minutes to answer);
    how long until the check is done again?
 
 Results are printed and written to bench/results/faults.json (not committed).
@@ -61,6 +63,7 @@ class Stack:
             SECRET_KEY="faults-bench-" + "k" * 40,
             DATABASE_URL=DATABASE,
             CELERY_BROKER_URL=f"redis://127.0.0.1:{self.redis_port}/0",
+            CACHE_URL=f"redis://127.0.0.1:{self.redis_port}/1",
             FACTCHECK_VAR_DIR=str(folder),
             FACTCHECK_FETCH_ALLOWED_NETS="127.0.0.1/32",
             FACTCHECK_HOST_MIN_INTERVAL="0",
@@ -156,6 +159,7 @@ def site() -> tuple[Any, dict[str, int]]:
     server.route("/old", Reply(200, PAGE))
     server.route("/new", Reply(200, PAGE))
     server.route("/up", Reply(200, PAGE))
+    server.route("/paused", Reply(200, PAGE))
     server.route("/slow", slow)
     return server, counts
 
@@ -235,6 +239,31 @@ def outage(stack: Stack, server: Any, seconds: float) -> dict[str, Any]:
     }
 
 
+def paused(stack: Stack, server: Any, token: str, seconds: float = 20) -> dict[str, Any]:
+    """Redis hangs (CLIENT PAUSE): how long does each kind of request take?"""
+    reader = httpx.Client(base_url=f"http://127.0.0.1:{stack.web_port}", timeout=30)
+    desk = httpx.Client(
+        base_url=reader.base_url, headers={"Authorization": f"Token {token}"}, timeout=30
+    )
+    claim = desk.get("/api/v1/claims/").json()["results"][0]
+    pause = redis.Redis(port=stack.redis_port)
+    pause.execute_command("CLIENT", "PAUSE", int(seconds * 1000), "ALL")
+    try:
+        timings = {
+            "healthz": timed(lambda: reader.get("/healthz")),
+            "api_list": timed(lambda: reader.get("/api/v1/claims/")),
+            "claims_page": timed(lambda: reader.get("/claims/")),
+            "add_evidence": timed(
+                lambda: desk.post(
+                    f"/api/v1/claims/{claim['id']}/evidence/", json={"url": server.url("/paused")}
+                )
+            ),
+        }
+    finally:
+        pause.execute_command("CLIENT", "UNPAUSE")
+    return {name: [answer.status_code, round(took, 2)] for name, (answer, took) in timings.items()}
+
+
 def killed_worker(stack: Stack, counts: dict[str, int], slow: int) -> dict[str, Any]:
     """The page hangs (FACTCHECK_FETCH_READ_TIMEOUT is raised so that the check is still
     running): the worker is SIGKILLed during it and started again at once, as a supervisor
@@ -283,12 +312,14 @@ def main() -> None:
             lambda: httpx.get(f"http://127.0.0.1:{stack.web_port}/healthz").status_code == 200
         )
         first = outage(stack, server, options.outage)
+        hanging = paused(stack, server, first["token"])
         second = killed_worker(stack, counts, first["slow_source"])
     finally:
         stack.stop_all()
         server.stop()
     results = {
         "outage": {k: v for k, v in first.items() if k not in {"token", "slow_source"}},
+        "redis_paused": hanging,
         "killed_worker": second,
         "logs": str(folder),
     }
