@@ -219,6 +219,16 @@ def test_a_dead_source_that_answers_again_is_a_source_back_event(
     assert body["data"] == served(editor_client, f"/api/v1/sources/{source.pk}/")
 
 
+def test_a_failing_source_that_answers_again_is_no_source_back_event(
+    news_site: TestServer,
+) -> None:
+    news_site.route("/pier", Reply(200, page("The pier will reopen in June.")))
+    source = cited(news_site.url("/pier"), health=Health.ERROR, consecutive_errors=5)
+    subscribe(HOOK, events=SOURCE_EVENTS)
+    assert source_check(source=source).health != Health.ERROR
+    assert bodies(EventType.SOURCE_BACK) == []
+
+
 def test_a_dead_source_carries_the_source_as_the_api_serves_it(
     editor_client: Any, quick_webhooks: Any
 ) -> None:
