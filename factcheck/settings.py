@@ -38,7 +38,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off; "
+            "for a local checkout, `make .env` writes DEBUG=1 and a key"
+        )
     SECRET_KEY = "insecure-development-key-only-for-debug-mode-" + "x" * 20
 # Keys SECRET_KEY replaced: signatures made with them (sessions) and webhook secrets encrypted
 # under them (webhooks/encryption.py) stay readable while they are listed.

@@ -186,7 +186,7 @@ def _record(source_id: int, seen: _Observed) -> CheckReport:
     snapshot: SourceSnapshot | None = None
     told: list[str] = []
     if seen.result.ok or outcome is Outcome.NOT_MODIFIED:
-        changes, check_result, snapshot = _record_success(source, seen, told)
+        changes, check_result, snapshot = _record_success(source, seen)
     else:
         changes, check_result = _record_trouble(source, seen)
     retry_after = None if seen.result.ok else seen.result.retry_after
@@ -194,6 +194,8 @@ def _record(source_id: int, seen: _Observed) -> CheckReport:
         source, result=check_result, now=seen.now, retry_after=retry_after
     )
     source.save(update_fields=STATE_FIELDS)
+    if snapshot is not None:  # told only now, so that receivers read the check's state too
+        told += source_tell(source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot)
     for change, detail in changes:
         told += source_tell(source=source, change=change, detail=detail)
     report = _report(
@@ -242,14 +244,14 @@ Changes = list[tuple[str, str]]  # (a SourceChange, the detail for the claims)
 
 
 def _record_success(
-    source: Source, seen: _Observed, told: list[str]
+    source: Source, seen: _Observed
 ) -> tuple[Changes, CheckResult, SourceSnapshot | None]:
     changes: Changes = [(SourceChange.ALIVE, "")] if source.is_dead else []
     first_read = source.last_ok_at is None
     previous = source.health
     source.consecutive_failures, source.first_failure_at = 0, None
     source.consecutive_errors, source.last_ok_at, source.last_error = 0, seen.now, ""
-    snapshot = _keep_text(source, seen, told)
+    snapshot = _keep_text(source, seen)
     moved = _note_move(source, seen.result)
     if moved:
         changes.append((SourceChange.MOVED, ""))
@@ -273,7 +275,7 @@ def _health_after_success(previous: str, source: Source, *, moved: bool, new_ver
     return Health.OK
 
 
-def _keep_text(source: Source, seen: _Observed, told: list[str]) -> SourceSnapshot | None:
+def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
     """Keep the extracted text as a new version when it changed; None otherwise."""
     result, page = seen.result, seen.page
     if result.outcome is Outcome.NOT_MODIFIED:
@@ -294,7 +296,7 @@ def _keep_text(source: Source, seen: _Observed, told: list[str]) -> SourceSnapsh
             title=page.title,
             method=SnapshotMethod.FETCHED,
             http_status=result.status,
-            told=told,
+            tell=False,  # _record tells, once the check is saved
         )
     except SnapshotTextInvalid as exc:
         source.last_error = str(exc)[: Source.ERROR_MAX]

@@ -149,10 +149,13 @@ def source_add_snapshot(
     http_status: int | None = None,
     user: UserLike = None,
     note: str = "",
-    told: list[str] | None = None,
+    tell: bool = True,
 ) -> SourceSnapshot | None:
-    """Keep `text` as the source's newest version; None when it did not change. What the
-    rest of the service did about the new version is added to `told` when one is given."""
+    """Keep `text` as the source's newest version; None when it did not change.
+
+    With `tell` off the caller sends `source_changed` itself, once it has saved the rest of
+    what it learnt (a check: the status, when it was read), so that receivers (webhooks'
+    `data` among them) see the source whole rather than half recorded."""
     text = normalise_text(text)
     if not text:
         raise SnapshotTextInvalid("The text is empty.")
@@ -182,9 +185,8 @@ def source_add_snapshot(
         # seen, and says nothing about whether the page is alive, so health stays as it was.
         source.health = Health.CHANGED
     source.save(update_fields=["content_hash", "title", "health", "updated_at"])
-    notes = source_tell(source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note)
-    if told is not None:
-        told.extend(notes)
+    if tell:
+        source_tell(source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note)
     return snapshot
 
 

@@ -122,8 +122,10 @@ class _Server(ThreadingHTTPServer):
 class TestServer:
     __test__ = False  # not a pytest test class
 
-    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
-        self._server = _Server((host, 0), _Handler)
+    def __init__(
+        self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None, port: int = 0
+    ) -> None:
+        self._server = _Server((host, port), _Handler)
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.scheme = "https" if tls is not None else "http"
