@@ -62,6 +62,8 @@ class EvidenceInput:
     # The source has been read at least once, or its text was given by hand: until then
     # nobody knows what it says (a typo'd URL, a 404), and it counts for nothing.
     read: bool = True
+    # The publisher's track record in plain words, when settled claims have taught us anything.
+    track: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,8 @@ def _note(item: EvidenceInput, representative: EvidenceInput | None) -> str:
         notes.append(f"Reports the claim without settling it: weight × {DISCUSSES_FACTOR}.")
     if item.automatic:
         notes.append("Read automatically from its text.")
+    if item.track:
+        notes.append(f"{item.track}.")
     return " ".join(notes)
 
 
