@@ -64,6 +64,10 @@ class EvidenceInput:
     read: bool = True
     # The publisher's track record in plain words, when settled claims have taught us anything.
     track: str = ""
+    # The words that speak to the claim (a headline, a quote, the assessor's passage) and
+    # when they were published (a POSIX time; None when unknown, then the id orders them).
+    text: str = ""
+    published_at: float | None = None
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ pytestmark_db = pytest.mark.django_db
 
 
 def _cite(claim: Claim, publisher: Publisher, stance: str = "supports") -> None:
-    EvidenceFactory.create(claim=claim, source=SourceFactory.create(publisher=publisher), stance=stance)
+    EvidenceFactory.create(
+        claim=claim, source=SourceFactory.create(publisher=publisher), stance=stance
+    )
 
 
 def _settled(verdict: str, publisher: Publisher, stance: str = "supports") -> Claim:

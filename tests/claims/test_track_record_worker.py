@@ -20,7 +20,9 @@ def test_a_worker_recomputes_the_record_when_a_verdict_changes() -> None:
     tabloid = PublisherFactory.create(reliability=0.6)
     settled, other = ClaimFactory.create(), ClaimFactory.create()
     for claim in (settled, other):
-        EvidenceFactory.create(claim=claim, source=SourceFactory.create(publisher=tabloid), stance="supports")
+        EvidenceFactory.create(
+            claim=claim, source=SourceFactory.create(publisher=tabloid), stance="supports"
+        )
         claim_recompute_firmness(claim=claim)
     other.refresh_from_db()
     before = other.firmness_score
