@@ -81,11 +81,14 @@ class TrackRecord:
         """The record with one word taken out (the claim being scored)."""
         return self if side is None else self.plus(side, outcome, -1)
 
-    def learned(self, prior: float, weight: float) -> float:
+    def learned(self, prior: float, weight: float, unsettled: float = 0.0) -> float:
+        """The Beta mean; `unsettled` counts each support of a claim never settled as that
+        fraction of a wrong word (0: such words teach nothing)."""
         prior = min(max(prior, 0.0), 1.0)
-        if weight + self.settled <= 0:
+        wrong = self.wrong + unsettled * self.supported_unsettled
+        if weight + self.right + wrong <= 0:
             return prior
-        return (prior * weight + self.right) / (weight + self.settled)
+        return (prior * weight + self.right) / (weight + self.right + wrong)
 
 
 def _count(value: object) -> bool:

@@ -53,6 +53,7 @@ def _publisher(url: str, named: str, cache: dict[str, Publisher | None]) -> tupl
 
 def _input(claim: str, position: int, item: EvidenceRecord, cache: dict) -> EvidenceInput:
     group, publisher = _publisher(item.url, item.publisher, cache)
+    speaker = group
     name = publisher.name if publisher else (item.publisher or domain_of(item.url))
     if item.derived_from:
         group, origin = _publisher(item.derived_from, "", cache)
@@ -78,6 +79,7 @@ def _input(claim: str, position: int, item: EvidenceRecord, cache: dict) -> Evid
         source_url=item.url,
         automatic=automatic,
         derived=bool(item.derived_from),
+        speaker=speaker,
         text=item.text or item.title,
         published_at=item.published_at.timestamp() if item.published_at else None,
     )

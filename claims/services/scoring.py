@@ -94,6 +94,7 @@ def evidence_input(row: Evidence, reliability: Reliability | None = None) -> Evi
         derived=row.derived_from_id is not None,
         read=bool(row.source.content_hash),  # set with the first version, fetched or typed
         text=row.quote or row.suggested_passage or row.source.title,
+        speaker=f"publisher:{row.source.publisher_id}",
         published_at=row.source.published_at.timestamp() if row.source.published_at else None,
     )
 
