@@ -30,10 +30,11 @@ ATTRIBUTION = re.compile(
     r"|sources say|rumou?rs? (?:say|suggest)s?|(?:^|[:\-–—] ?)reports?$|: reports?\b)",
     re.IGNORECASE,
 )
+# A denial by those concerned, as a report tells it; not a reporter's own "fake" or "hoax",
+# which is one more secondary refutation.
 DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied)|deny(?:ing)?|dismiss(?:es|ed)|reject(?:s|ed)|refut(?:es|ed)"
-    r"|(?:a |an )?hoax|fake|debunk(?:s|ed)?|not true|untrue|no (?:agreement|deal|plans?) "
-    r"(?:has|have|had) been|no truth|false)\b",
+    r"\b(?:den(?:y|ies|ied|ial)|denying|dismiss(?:es|ed)|reject(?:s|ed)"
+    r"|no (?:agreement|deal|decision|plans?) (?:has|have|had) been|not true,? (?:says?|said))\b",
     re.IGNORECASE,
 )
 NO_ORIGIN = "hearsay"
@@ -131,8 +132,15 @@ def _denial(reading: Reading) -> Reading:
     return Reading(replace(item, kind="primary", certainty=certainty), (*reading.notes, note))
 
 
+def _unchecked(item: EvidenceInput, factor: float) -> EvidenceInput:
+    if not item.automatic or factor >= 1.0:
+        return item
+    return replace(item, reliability=item.reliability * factor)
+
+
 def read_evidence(evidence: Sequence[EvidenceInput], rules: Rules) -> list[Reading]:
     """Each piece as the rules read it, in the order given."""
+    evidence = [_unchecked(item, rules.automatic_factor) for item in evidence]
     readings = [
         _attributed(item) if rules.infer_attribution else Reading(item) for item in evidence
     ]

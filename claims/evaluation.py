@@ -40,6 +40,7 @@ class Piece:
     stance: str
     certainty: str
     kind: str = "secondary"
+    automatic: bool = False  # its stance was read by the assessor, as nobody checked it
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,16 @@ def _pieces(claim: str, evidence: list[dict[str, str]]) -> tuple[tuple[Piece, ..
         given.append(
             Piece(**common, text=text, stance=given_stance, certainty=certainty, kind=kind)
         )
-        read.append(Piece(**common, text=text, stance=stance, certainty=read_certainty, kind=kind))
+        read.append(
+            Piece(
+                **common,
+                text=text,
+                stance=stance,
+                certainty=read_certainty,
+                kind=kind,
+                automatic=True,
+            )
+        )
     return tuple(given), tuple(read)
 
 
@@ -150,6 +160,7 @@ def inputs_of(case: Case, labels: Labels, records: dict, setup: Setup) -> list[E
                 source_url=piece.url,
                 text=piece.text,
                 speaker=piece.publisher,
+                automatic=piece.automatic,
             )
         )
     return items

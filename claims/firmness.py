@@ -204,9 +204,11 @@ def _level(counted: bool, backing: _Backing, refutation: float, rules: Rules) ->
         return "contested"
     if _refuted(backing, refutation, rules):
         return "refuted"
-    if firm >= rules.confirmed_at and (backing.primary or groups >= rules.confirming_groups):
+    if backing.primary and firm >= rules.primary_confirmed_at:
         return "confirmed"
-    if groups >= 2 and firm >= rules.corroborated_at:
+    if firm >= rules.confirmed_at and groups >= rules.confirming_groups:
+        return "confirmed"
+    if groups >= rules.corroborating_groups and firm >= rules.corroborated_at:
         return "corroborated"
     if firm >= rules.reported_at:
         return "reported"

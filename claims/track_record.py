@@ -129,11 +129,13 @@ def records_of(words: list[Word]) -> dict[object, TrackRecord]:
     return records
 
 
-def in_plain_words(name: str, record: TrackRecord, prior: float, reliability: float) -> str:
+def in_plain_words(
+    name: str, record: TrackRecord, prior: float, reliability: float, unsettled: bool = False
+) -> str:
     """e.g. "dailyexample.com: 3 of its 11 reports on settled claims held up; counted at
     reliability 0.31 (editors' prior 0.6)"."""
     reports = "report" if record.settled == 1 else "reports"
-    return (
-        f"{name}: {record.right} of its {record.settled} {reports} on settled claims held up; "
-        f"counted at reliability {reliability:.2f} (editors' prior {prior:g})"
-    )
+    said = f"{name}: {record.right} of its {record.settled} {reports} on settled claims held up"
+    if unsettled and record.supported_unsettled:
+        said += f", and {record.supported_unsettled} supported claims never settled"
+    return f"{said}; counted at reliability {reliability:.2f} (editors' prior {prior:g})"

@@ -190,6 +190,11 @@ VARIABLES: tuple[Variable, ...] = (
         "publisher's track record",
     ),
     Variable(
+        "FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT",
+        DESK,
+        "each report supporting a claim not settled counts as this fraction of a wrong one",
+    ),
+    Variable(
         "FACTCHECK_TRACK_RECORD_HOUR",
         DESK,
         "hour (UTC) of the nightly recomputation of every publisher's track record",

@@ -67,10 +67,13 @@ def reliability_of(publisher: Publisher, own: OwnWords | None = None) -> Reliabi
     record = TrackRecord.from_dict(publisher.track_record)
     if own is not None and publisher.pk in own.sides:
         record = record.without(own.sides[publisher.pk], own.outcome)
-    if not record.settled:
+    unsettled = settings.FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT
+    if not record.settled and not (unsettled and record.supported_unsettled):
         return Reliability(publisher.reliability)
-    value = record.learned(publisher.reliability, settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT)
-    return Reliability(value, in_plain_words(publisher.name, record, publisher.reliability, value))
+    weight = settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT
+    value = record.learned(publisher.reliability, weight, unsettled)
+    words = in_plain_words(publisher.name, record, publisher.reliability, value, bool(unsettled))
+    return Reliability(value, words)
 
 
 def evidence_input(row: Evidence, reliability: Reliability | None = None) -> EvidenceInput:

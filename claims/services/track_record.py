@@ -54,13 +54,14 @@ def publishers_recompute_track_record(*, publisher_ids: Iterable[int] | None = N
     ids = set(publisher_ids) if publisher_ids is not None else None
     records = records_of(_words(ids))
     weight = settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT
+    unsettled = settings.FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT
     publishers = Publisher.objects.select_for_update().order_by("pk")
     if ids is not None:
         publishers = publishers.filter(pk__in=ids)
     now, moved = timezone.now(), []
     for publisher in publishers:
         record = records.get(publisher.pk, TrackRecord())
-        learned = round(record.learned(publisher.reliability, weight), 4)
+        learned = round(record.learned(publisher.reliability, weight, unsettled), 4)
         if learned != publisher.learned_reliability:
             moved.append(publisher.pk)
         Publisher.objects.filter(pk=publisher.pk).update(

@@ -17,6 +17,14 @@ from tests.factories import ClaimFactory, EvidenceFactory, PublisherFactory, Sou
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _track_record_settings(settings: Any) -> None:
+    """The figures below are worked with a prior worth 4 reports, unsettled support × 1."""
+    settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT = 4.0
+    settings.FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT = 1.0
+
+
 CLAIM = "Harbour Rail will close the night train to Inverness"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +24,13 @@ from sources.models import Publisher
 from tests.factories import ClaimFactory, EvidenceFactory, PublisherFactory, SourceFactory
 
 TODAY = datetime.date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _track_record_settings(settings: Any) -> None:
+    """The figures below are worked with a prior worth 4 reports, unsettled support × 1."""
+    settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT = 4.0
+    settings.FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT = 1.0
 
 
 def test_confirmed_holds_false_and_denied_fall_and_a_passed_date_settles_unconfirmed() -> None:
@@ -83,7 +91,8 @@ def test_a_publisher_counts_one_word_a_claim_its_latest() -> None:
         "refuted_fell": 1,
         "refuted_unsettled": 0,
     }
-    assert tabloid.learned_reliability == pytest.approx(round((0.6 * 4 + 2) / 7, 4))
+    # Right: 2; wrong: 1, and the support of a claim never settled counts as 1 more.
+    assert tabloid.learned_reliability == pytest.approx(round((0.6 * 4 + 2) / 8, 4))
 
 
 @pytestmark_db

@@ -3,6 +3,8 @@ which recomputes the publishers' records and the firmness of the claims they spe
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from claims.services.claims import claim_set_verdict
@@ -13,6 +15,13 @@ from tests.waiting import wait_for
 from tests.workers import real_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _track_record_settings(settings: Any) -> None:
+    """The figures below are worked with a prior worth 4 reports, unsettled support × 1."""
+    settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT = 4.0
+    settings.FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT = 1.0
 
 
 @pytest.mark.slow
@@ -37,4 +46,5 @@ def test_a_worker_recomputes_the_record_when_a_verdict_changes() -> None:
         )
     tabloid.refresh_from_db()
     assert tabloid.track_record["supported_fell"] == 1
-    assert tabloid.learned_reliability == pytest.approx(0.48)
+    # One support that fell, one of a claim not settled: (0.6 × 4) / (4 + 1 + 1).
+    assert tabloid.learned_reliability == pytest.approx(0.4)
