@@ -10,10 +10,11 @@ judged with them (docs/evaluation.md gives the figures; `make eval` reruns them)
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis.assessment import assess
@@ -28,6 +29,7 @@ from claims.track_record import (
 )
 
 TRUTHS = ("true", "false", "unknown")
+ANY_DAY = datetime.date(2000, 1, 1)  # the archive has no expected-by dates
 TRUTH_OF_VERDICT = {"confirmed": "true", "false": "false", "denied": "false"}
 TRUTH_OF_LEVEL = {"confirmed": "true", "corroborated": "true", "refuted": "false"}
 
@@ -62,24 +64,17 @@ def _pieces(claim: str, evidence: list[dict[str, str]]) -> tuple[tuple[Piece, ..
         text = item.get("text") or item.get("title") or ""
         reading = assess(claim, text) if text else None
         stance = reading.stance if reading else "discusses"
-        certainty = item.get("certainty") or (reading.certainty if reading else "unknown")
-        common = {"publisher": item.get("publisher") or item["url"], "url": item["url"]}
-        kind = item.get("kind") or "secondary"
         read_certainty = reading.certainty if reading else "unknown"
-        given_stance = item.get("stance") or stance
-        given.append(
-            Piece(**common, text=text, stance=given_stance, certainty=certainty, kind=kind)
+        piece = Piece(
+            publisher=item.get("publisher") or item["url"],
+            url=item["url"],
+            text=text,
+            stance=item.get("stance") or stance,
+            certainty=item.get("certainty") or read_certainty,
+            kind=item.get("kind") or "secondary",
         )
-        read.append(
-            Piece(
-                **common,
-                text=text,
-                stance=stance,
-                certainty=read_certainty,
-                kind=kind,
-                automatic=True,
-            )
-        )
+        given.append(piece)
+        read.append(replace(piece, stance=stance, certainty=read_certainty, automatic=True))
     return tuple(given), tuple(read)
 
 
@@ -118,14 +113,11 @@ def automatic(case: Case) -> tuple[Piece, ...]:
 def records_from(cases: Iterable[Case], labels: Labels) -> dict[object, TrackRecord]:
     words = []
     for case in cases:
-        outcome = outcome_of(case.verdict, None, _TODAY)
+        outcome = outcome_of(case.verdict, None, ANY_DAY)
         rows = [(p.publisher, case.id, p.stance, None, i) for i, p in enumerate(labels(case))]
         for (publisher, claim), stance in latest_words(rows).items():
             words.append(Word(publisher, claim, side_of_stance(stance) or "", outcome))
     return records_of(words)
-
-
-_TODAY = __import__("datetime").date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
