@@ -228,9 +228,10 @@ TRAM_MAY = ClaimSpec(
     ),
 )  # fmt: skip
 
-# Contested: each club contradicts the other, neither outweighing the other. The window has closed, so the daily task
-# flags it as overdue. Touchline's live blog, which only discusses the deal, collapses into
-# its article (a later word that took a side would have replaced it).
+# Contested: each club contradicts the other, neither outweighing the other. The window
+# has closed, so the daily task flags it as overdue. Touchline's live blog, which only
+# discusses the deal, collapses into its article (a later word that took a side would
+# have replaced it).
 QUILL_TRANSFER = ClaimSpec(
     text=(
         "Riverside Rovers will sign striker Dara Quill from Harbour City before the transfer "
