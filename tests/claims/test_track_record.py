@@ -179,3 +179,25 @@ def test_the_publisher_admin_page_shows_its_track_record(editor_client: Client) 
     response = editor_client.get(reverse("admin:sources_publisher_change", args=[tabloid.pk]))
     assert response.status_code == 200
     assert "supported claims that fell: 1" in response.content.decode()
+
+
+def test_the_beat_recomputes_every_record_nightly() -> None:
+    from claims.tasks import recompute_all_track_records
+    from factcheck.celery import app
+
+    entry = app.conf.beat_schedule["recompute-track-records"]
+    assert entry["task"] == recompute_all_track_records.name
+
+
+@pytestmark_db
+def test_the_nightly_task_rescores_claims_citing_a_publisher_whose_reliability_moved() -> None:
+    from claims.tasks import recompute_all_track_records
+
+    tabloid = PublisherFactory.create(reliability=0.6)
+    _settled("false", tabloid)
+    open_claim = ClaimFactory.create()
+    _cite(open_claim, tabloid)
+    before = claim_recompute_firmness(claim=open_claim).score
+    assert recompute_all_track_records() == 2
+    open_claim.refresh_from_db()
+    assert open_claim.firmness_score < before
