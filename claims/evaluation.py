@@ -127,8 +127,8 @@ class Setup:
     name: str
     rules: Rules = DEFAULT_RULES
     prior: float = 0.6
-    weight: float | None = 4.0  # None: no track record, every publisher at the prior
-    unsettled: float = 0.0
+    weight: float | None = 2.0  # None: no track record, every publisher at the prior
+    unsettled: float = 1.5  # as the settings FACTCHECK_TRACK_RECORD_*_WEIGHT
 
 
 def inputs_of(case: Case, labels: Labels, records: dict, setup: Setup) -> list[EvidenceInput]:
