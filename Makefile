@@ -76,9 +76,14 @@ test-fast: lint typecheck
 
 # Stance and certainty figures of the assessor on our labelled set and FNC-1's hold-out
 # (docs/evaluation.md); without the data in FACTCHECK_FNC1_DIR, FNC-1 is skipped with a note.
+# Then firmness, cross-validated on the desk's archive in ../shared/emergent (skipped with a
+# note when it is not there).
 eval: install
 	mkdir -p bench/results
 	DEBUG=1 $(PY) manage.py evaluate_assessor --json bench/results/eval.json
+	@if [ -f ../shared/emergent/train.jsonl ]; then \
+		DEBUG=1 $(PY) manage.py evaluate_firmness --json bench/results/firmness.json; \
+	else echo "firmness: ../shared/emergent/train.jsonl is not there; not evaluated"; fi
 
 # Only the tests marked `ml`, in .venv-ml; FACTCHECK_REQUIRE_ML=1 fails them rather than
 # skipping when the extra is missing.

@@ -23,7 +23,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+
+from claims.corroboration import read_evidence
+from claims.firmness_input import (
+    CONFIRMED_AT,
+    CONFIRMING_GROUPS,
+    CONTESTED_AT,
+    DEFAULT_RULES,
+    LEGACY_RULES,
+    REFUTED_AT,
+    REPORTED_AT,
+    EvidenceInput,
+    Rules,
+)
+
+__all__ = [
+    "CONFIRMED_AT",
+    "CONFIRMING_GROUPS",
+    "CONTESTED_AT",
+    "DEFAULT_RULES",
+    "LEGACY_RULES",
+    "REFUTED_AT",
+    "REPORTED_AT",
+    "EvidenceInput",
+    "Firmness",
+    "Line",
+    "Rules",
+    "firmness_of",
+]
 
 CERTAINTY_FACTOR = {"certain": 1.0, "probable": 0.75, "possible": 0.45, "unknown": 0.3}
 KIND_FACTOR = {"primary": 1.0, "secondary": 0.6}
@@ -32,36 +60,9 @@ DEAD_FACTOR = 0.4
 DEAD_ARCHIVED_FACTOR = 0.75
 FIRM_CERTAINTIES = frozenset({"certain", "probable"})
 
-# Level thresholds on the combined sides.
-CONTESTED_AT = 0.4
-REFUTED_AT = 0.4
-CONFIRMED_AT = 0.7
-CONFIRMING_GROUPS = 3
-REPORTED_AT = 0.15
 
 SUPPORT = "support"
 REFUTE = "refute"
-
-
-@dataclass(frozen=True)
-class EvidenceInput:
-    id: int
-    stance: str
-    certainty: str
-    kind: str
-    reliability: float
-    group: str
-    group_label: str = ""
-    publisher: str = ""
-    source_url: str = ""
-    health: str = "ok"
-    has_archive: bool = False
-    automatic: bool = False
-    deprecated: bool = False
-    derived: bool = False
-    # The source has been read at least once, or its text was given by hand: until then
-    # nobody knows what it says (a typo'd URL, a 404), and it counts for nothing.
-    read: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Firmness:
 
 
 def side_of(item: EvidenceInput) -> str | None:
-    if item.deprecated or item.stance == "unrelated" or not item.read:
+    if item.deprecated or item.stance == "unrelated" or not item.read or item.replaced_by:
         return None
     return REFUTE if item.stance == "refutes" else SUPPORT
 
@@ -153,44 +154,73 @@ class _Backing:
     firm: float
     firm_groups: frozenset[str]
     primary: bool
+    firm_refutation: bool = False
 
 
-def _backing(evidence: Sequence[EvidenceInput]) -> _Backing:
-    supports = [i for i in evidence if i.stance == "supports" and side_of(i) is not None]
+def _confirms(item: EvidenceInput, rules: Rules) -> bool:
+    if item.certainty not in FIRM_CERTAINTIES:
+        return False
+    if item.kind == "primary":
+        return True
+    earned = item.reliability >= rules.confirming_reliability
+    return earned and (rules.hearsay_confirms or not item.derived)
+
+
+def _backing(evidence: Sequence[EvidenceInput], rules: Rules) -> _Backing:
+    counted = [i for i in evidence if side_of(i) is not None]
+    supports = [i for i in counted if i.stance == "supports"]
     strongest: dict[str, float] = {}
     for item in supports:
         strongest[item.group] = max(strongest.get(item.group, 0.0), weight_of(item))
-    firm_reports = [i for i in supports if i.certainty in FIRM_CERTAINTIES]
+    firm_reports = [i for i in supports if _confirms(i, rules)]
+    refuting = [i for i in counted if i.stance == "refutes"]
     return _Backing(
         firm=_noisy_or(strongest.values()),
         firm_groups=frozenset(i.group for i in firm_reports),
         primary=any(i.kind == "primary" for i in firm_reports),
+        firm_refutation=any(
+            i.kind == "primary" or i.certainty in FIRM_CERTAINTIES for i in refuting
+        ),
     )
+
+
+def _refuted(backing: _Backing, refutation: float, rules: Rules) -> bool:
+    if refutation < rules.refuted_at or refutation - backing.firm < rules.refuted_margin:
+        return False
+    return backing.firm_refutation or not rules.refuted_needs_firm
 
 
 def _raw_score(support: float, refutation: float) -> float:
     return 100.0 * support * (1.0 - refutation)
 
 
-def _level(counted: bool, backing: _Backing, refutation: float) -> str:
+def _level(counted: bool, backing: _Backing, refutation: float, rules: Rules) -> str:
     firm, groups = backing.firm, len(backing.firm_groups)
     if not counted:
         return "no_evidence"
-    if firm >= CONTESTED_AT and refutation >= CONTESTED_AT:
-        return "contested"
-    if refutation >= REFUTED_AT:
+    if rules.net_refutation and _refuted(backing, refutation, rules):
         return "refuted"
-    if firm >= CONFIRMED_AT and (backing.primary or groups >= CONFIRMING_GROUPS):
+    if firm >= rules.contested_at and refutation >= rules.contested_at:
+        return "contested"
+    if _refuted(backing, refutation, rules):
+        return "refuted"
+    if backing.primary and firm >= rules.primary_confirmed_at:
         return "confirmed"
-    if groups >= 2 and firm >= REPORTED_AT:
+    if firm >= rules.confirmed_at and groups >= rules.confirming_groups:
+        return "confirmed"
+    if groups >= rules.corroborating_groups and firm >= rules.corroborated_at:
         return "corroborated"
-    if firm >= REPORTED_AT:
+    if firm >= rules.reported_at:
         return "reported"
     return "rumoured"
 
 
-def firmness_of(items: Iterable[EvidenceInput]) -> Firmness:
-    evidence = sorted(items, key=lambda item: item.id)
+def firmness_of(items: Iterable[EvidenceInput], rules: Rules = DEFAULT_RULES) -> Firmness:
+    given = sorted(items, key=lambda item: item.id)
+    evidence = [
+        replace(r.item, notes=r.notes, replaced_by=r.replaced_by)
+        for r in read_evidence(given, rules)
+    ]
     best = _strongest(evidence)
     reps = sorted(best.values(), key=lambda item: item.id)
     support, refutation = _sides(reps)
@@ -198,7 +228,7 @@ def firmness_of(items: Iterable[EvidenceInput]) -> Firmness:
     lines = tuple(_line(item, best, reps, raw) for item in evidence)
     return Firmness(
         score=max(0, min(100, round(raw))),
-        level=_level(bool(reps), _backing(evidence), refutation),
+        level=_level(bool(reps), _backing(evidence, rules), refutation, rules),
         support=round(support, 4),
         refutation=round(refutation, 4),
         lines=lines,
@@ -245,7 +275,9 @@ def _note(item: EvidenceInput, representative: EvidenceInput | None) -> str:
         return "Unrelated to the claim: not counted."
     if not item.read:
         return "Not read yet: the source has not been fetched, nor its text given by hand."
-    notes = []
+    if item.replaced_by:
+        return f"Replaced by its publisher's later word, evidence #{item.replaced_by}: not counted."
+    notes = list(item.notes)
     if representative is not None and representative is not item:
         notes.append(
             f"Collapsed into evidence #{representative.id}: same original publisher "
@@ -261,6 +293,8 @@ def _note(item: EvidenceInput, representative: EvidenceInput | None) -> str:
         notes.append(f"Reports the claim without settling it: weight × {DISCUSSES_FACTOR}.")
     if item.automatic:
         notes.append("Read automatically from its text.")
+    if item.track:
+        notes.append(f"{item.track}.")
     return " ".join(notes)
 
 

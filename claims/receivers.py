@@ -17,6 +17,7 @@ from claims.services.link_offers import source_offer_links
 from claims.services.scoring import claim_recompute_firmness
 from claims.services.suggestions import source_reassess
 from claims.services.timeline import claim_event_add, claim_flag_for_review
+from claims.services.track_record import publishers_recompute_track_record
 from sources.models import Publisher, Source, SourceSnapshot
 from sources.services import SourceChange
 
@@ -133,6 +134,8 @@ def _tell_claim(
 def on_publisher_changed(
     sender: Any, *, publisher: Publisher, fields: list[str], **kwargs: Any
 ) -> None:
+    if "reliability" in fields:  # the prior moved: so does what its record teaches
+        publishers_recompute_track_record(publisher_ids=[publisher.pk])
     touching = Evidence.objects.live().filter(
         Q(source__publisher=publisher) | Q(derived_from__publisher=publisher)
     )

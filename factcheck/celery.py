@@ -19,6 +19,12 @@ app.conf.beat_schedule = {
         "task": "claims.tasks.flag_overdue_expectations",
         "schedule": crontab(minute=0, hour=settings.FACTCHECK_EXPECTED_BY_HOUR),
     },
+    # Every publisher's track record from the verdicts as they stand (a verdict change
+    # recomputes its own claim's publishers at once; this catches evidence added since).
+    "recompute-track-records": {
+        "task": "claims.tasks.recompute_all_track_records",
+        "schedule": crontab(minute=15, hour=settings.FACTCHECK_TRACK_RECORD_HOUR),
+    },
     # Leases a batch of due sources and queues their checks on the `fetch` queue. A tick
     # that waited over a minute is dropped: the next one leases the same sources.
     "enqueue-due-sources": {

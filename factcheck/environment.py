@@ -184,6 +184,22 @@ VARIABLES: tuple[Variable, ...] = (
         "hour (UTC) of the daily check for forward-looking claims whose date passed",
     ),
     Variable(
+        "FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT",
+        DESK,
+        "how many settled reports the editors' prior reliability counts as against a "
+        "publisher's track record",
+    ),
+    Variable(
+        "FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT",
+        DESK,
+        "each report supporting a claim not settled counts as this fraction of a wrong one",
+    ),
+    Variable(
+        "FACTCHECK_TRACK_RECORD_HOUR",
+        DESK,
+        "hour (UTC) of the nightly recomputation of every publisher's track record",
+    ),
+    Variable(
         "FACTCHECK_WEBHOOK_RETRY_FIRST",
         WEBHOOKS,
         "seconds before the first retry of a failed delivery (at most; half of it is drawn "

@@ -312,6 +312,17 @@ LOGGING = {
 FACTCHECK_DEFAULT_RELIABILITY = env_float(
     "FACTCHECK_DEFAULT_RELIABILITY", 0.6, minimum=0.0, maximum=1.0
 )
+# How many settled reports the editors' prior reliability is worth against a publisher's
+# track record (docs/firmness.md): 0 trusts the record alone, a large weight the prior alone.
+FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT = env_float(
+    "FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT", 2.0, minimum=0.0, maximum=1000.0
+)
+# Each report supporting a claim the desk has not settled counts as this fraction of a
+# report that was wrong (docs/evaluation.md measures it; 0: such reports teach nothing).
+FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT = env_float(
+    "FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT", 1.5, minimum=0.0, maximum=10.0
+)
+FACTCHECK_TRACK_RECORD_HOUR = env_int("FACTCHECK_TRACK_RECORD_HOUR", 4, minimum=0, maximum=23)
 FACTCHECK_USER_AGENT = env_str("FACTCHECK_USER_AGENT", f"factcheck/0.1 (+{SITE_URL}/about/bot)")
 FACTCHECK_FETCH_ALLOWED_NETS = env_networks("FACTCHECK_FETCH_ALLOWED_NETS")
 FACTCHECK_DEAD_AFTER_FAILURES = env_int("FACTCHECK_DEAD_AFTER_FAILURES", 3, minimum=1)

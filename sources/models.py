@@ -38,6 +38,11 @@ class Publisher(models.Model):
         help_text="0 to 1, set by editors: how far this publisher's own word is trusted.",
     )
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
+    # Written by claims' track-record service (docs/firmness.md): how its word on settled
+    # claims turned out, and the reliability learned from the prior and that record.
+    track_record = models.JSONField(default=dict, blank=True)
+    learned_reliability = models.FloatField(null=True, blank=True)
+    track_record_computed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

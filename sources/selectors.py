@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from factcheck.users import has_perm
-from sources.models import Publisher, Source
+from sources.addresses import parent_domains
+from sources.models import Publisher, PublisherDomain, Source
 
 PublicFilter = Callable[[QuerySet[Source]], QuerySet[Source]]
 _rules: list[PublicFilter] = []
@@ -37,3 +38,12 @@ def publishers_visible_to(user: Any, queryset: QuerySet[Publisher]) -> QuerySet[
     if has_perm(user, "sources.view_publisher"):
         return queryset
     return queryset.filter(pk__in=public_sources(Source.objects.all()).values("publisher"))
+
+
+def publisher_by_domain(domain: str) -> Publisher | None:
+    """The publisher that owns `domain` or a parent of it (uk.news.example.com is
+    example.com's when only that is known); None when none does. Creates nothing."""
+    candidates = parent_domains(domain.strip().lower().removeprefix("www.").rstrip("."))
+    rows = PublisherDomain.objects.select_related("publisher").filter(domain__in=candidates)
+    known = {row.domain: row.publisher for row in rows}
+    return next((known[c] for c in candidates if c in known), None)

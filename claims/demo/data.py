@@ -176,7 +176,8 @@ PRODUCTION_TARGET = ClaimSpec(
     ),
 )  # fmt: skip
 
-# Corroborated: two independent reports in firm words, nothing yet from JLR itself.
+# Corroborated: four independent reports in firm words from publishers trusted enough,
+# nothing yet from JLR itself (five, or JLR's own accounts, would confirm it).
 CYBERATTACK_COST = ClaimSpec(
     text="A cyberattack in late 2025 cost Jaguar Land Rover at least £196 million.",
     claimant="News reports",
@@ -188,6 +189,10 @@ CYBERATTACK_COST = ClaimSpec(
              "a cyberattack in late 2025 that cost it at least £196m"),
         Link("cnevpost", "cnevpost", "supports", "certain", "secondary",
              "lost at least £196 million to a cyberattack in late 2025"),
+        Link("post", "post-cyber", "supports", "certain", "secondary",
+             "cost the carmaker £196 million or more"),
+        Link("smmt", "smmt-cyber", "supports", "certain", "secondary",
+             "put the cost of the cyber incident at no less than £196 million"),
     ),
 )  # fmt: skip
 
@@ -223,8 +228,10 @@ TRAM_MAY = ClaimSpec(
     ),
 )  # fmt: skip
 
-# Contested: each club contradicts the other. The window has closed, so the daily task
-# flags it as overdue. Touchline's live blog collapses into its article.
+# Contested: each club contradicts the other, neither outweighing the other. The window
+# has closed, so the daily task flags it as overdue. Touchline's live blog, which only
+# discusses the deal, collapses into its article (a later word that took a side would
+# have replaced it).
 QUILL_TRANSFER = ClaimSpec(
     text=(
         "Riverside Rovers will sign striker Dara Quill from Harbour City before the transfer "
@@ -237,11 +244,11 @@ QUILL_TRANSFER = ClaimSpec(
     steps=(
         Link("article", "touchline", "supports", "probable", "secondary",
              "have agreed a fee of around £18 million with Harbour City"),
-        Link("live", "touchline-live", "supports", "possible", "secondary",
+        Link("live", "touchline-live", "discusses", "possible", "secondary",
              "Rovers remain hopeful of a deal"),
         Link("rovers", "rovers", "supports", "probable", "primary",
              "confident of completing the signing in this window"),
-        Link("harbour", "harbour", "refutes", "certain", "primary",
+        Link("harbour", "harbour", "refutes", "probable", "primary",
              "has not accepted any offer for Dara Quill"),
         SetVerdict("disputed", "The buying club says a deal is close; the selling club denies it.",
                    ("rovers", "harbour")),

@@ -223,4 +223,26 @@ SOURCES = {
             ),
         ),
     ),
+    "post-cyber": SourceSpec(
+        "https://northbridgepost.example/business/demo-jlr-cyberattack-bill",
+        (
+            Version(
+                "JLR's cyberattack bill",
+                "The cyberattack that stopped Jaguar Land Rover's lines last autumn cost the "
+                "carmaker £196 million or more, suppliers around Northbridge were told, and "
+                "several of them are still waiting to be paid for parts delivered in September.",
+            ),
+        ),
+    ),
+    "smmt-cyber": SourceSpec(
+        "https://www.smmt.co.uk/demo/output-after-the-jlr-cyber-incident",
+        (
+            Version(
+                "Output after the JLR cyber incident",
+                "Car output fell sharply in the autumn while JLR's plants stood idle. The "
+                "carmaker has put the cost of the cyber incident at no less than £196 million, "
+                "and the wider supply chain lost weeks of work.",
+            ),
+        ),
+    ),
 }

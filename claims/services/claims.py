@@ -25,6 +25,8 @@ from claims.services.changes import ClaimVersionConflict, claim_lock, claim_reco
 from claims.services.matching import ClaimMatch, claims_like
 from claims.services.scoring import claim_recompute_firmness
 from claims.services.timeline import claim_event_add, claim_flag_for_review
+from claims.services.track_record import track_records_queue_recompute
+from claims.track_record import outcome_of
 from factcheck.users import signed_in
 
 EDITABLE_FIELDS = ("text", "context", "claimant", "first_seen", "expected_by", "published")
@@ -227,7 +229,15 @@ def claim_set_verdict(
         note=note,
         evidence=[item.pk for item in resting_on],
     )
+    _queue_track_records(claim, change.previous, verdict)
     return change
+
+
+def _queue_track_records(claim: Claim, previous: str, verdict: str) -> None:
+    """A claim settled, unsettled or turned: its publishers' records change."""
+    today, due = timezone.localdate(), claim.expected_by
+    if outcome_of(previous, due, today) != outcome_of(verdict, due, today):
+        track_records_queue_recompute(claim=claim)
 
 
 def _answer_review(claim: Claim, user: Any) -> tuple[str, ...]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,27 +15,77 @@ from claims.services.timeline import (
     claim_flag_for_review,
     claim_withdraw_review_reason,
 )
+from claims.track_record import (
+    TrackRecord,
+    in_plain_words,
+    latest_words,
+    outcome_of,
+    side_of_stance,
+)
+from sources.models import Publisher
 
 VERDICT_MISMATCH = "verdict_mismatch"
 
 
 def evidence_inputs(claim: Claim) -> list[EvidenceInput]:
-    rows = (
+    rows = list(
         Evidence.objects.filter(claim=claim)
         .select_related("source__publisher", "derived_from__publisher")
         .order_by("id")
     )
-    return [evidence_input(row) for row in rows]
+    own = _own_words(claim, rows)
+    return [evidence_input(row, reliability_of(row.source.publisher, own)) for row in rows]
 
 
-def evidence_input(row: Evidence) -> EvidenceInput:
+@dataclass(frozen=True)
+class Reliability:
+    value: float
+    track: str = ""  # the track record in plain words, when there is one
+
+
+@dataclass(frozen=True)
+class OwnWords:
+    """The claim's own words and how it ended: taken out of each record that scores it."""
+
+    outcome: str
+    sides: dict[int, str]
+
+
+def _own_words(claim: Claim, rows: list[Evidence]) -> OwnWords:
+    live = [r for r in rows if not r.deprecated]
+    words = latest_words(
+        (r.source.publisher_id, claim.pk, r.stance, r.source.published_at, r.pk) for r in live
+    )
+    outcome = outcome_of(claim.verdict, claim.expected_by, timezone.localdate())
+    sides = {pub: side_of_stance(stance) or "" for (pub, _), stance in words.items()}
+    return OwnWords(outcome=outcome, sides=sides)
+
+
+def reliability_of(publisher: Publisher, own: OwnWords | None = None) -> Reliability:
+    """The publisher's reliability for scoring a claim: its prior and its record, without
+    the claim's own word (no claim is judged by its own verdict)."""
+    record = TrackRecord.from_dict(publisher.track_record)
+    if own is not None and publisher.pk in own.sides:
+        record = record.without(own.sides[publisher.pk], own.outcome)
+    unsettled = settings.FACTCHECK_TRACK_RECORD_UNSETTLED_WEIGHT
+    if not record.settled and not (unsettled and record.supported_unsettled):
+        return Reliability(publisher.reliability)
+    weight = settings.FACTCHECK_TRACK_RECORD_PRIOR_WEIGHT
+    value = record.learned(publisher.reliability, weight, unsettled)
+    words = in_plain_words(publisher.name, record, publisher.reliability, value, bool(unsettled))
+    return Reliability(value, words)
+
+
+def evidence_input(row: Evidence, reliability: Reliability | None = None) -> EvidenceInput:
     origin = row.derived_from or row.source
+    reliability = reliability or Reliability(row.source.publisher.reliability)
     return EvidenceInput(
         id=row.pk,
         stance=row.stance,
         certainty=row.certainty,
         kind=row.kind,
-        reliability=row.source.publisher.reliability,
+        reliability=reliability.value,
+        track=reliability.track,
         group=f"publisher:{origin.publisher_id}",
         group_label=origin.publisher.name,
         publisher=row.source.publisher.name,
@@ -43,6 +96,9 @@ def evidence_input(row: Evidence) -> EvidenceInput:
         deprecated=row.deprecated,
         derived=row.derived_from_id is not None,
         read=bool(row.source.content_hash),  # set with the first version, fetched or typed
+        text=row.quote or row.suggested_passage or row.source.title,
+        speaker=f"publisher:{row.source.publisher_id}",
+        published_at=row.source.published_at.timestamp() if row.source.published_at else None,
     )
 
 

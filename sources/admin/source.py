@@ -111,10 +111,23 @@ class PublisherDomainInline(admin.TabularInline):
 class PublisherAdmin(admin.ModelAdmin):
     form = PublisherForm
     inlines = [PublisherDomainInline]
-    list_display = ("name", "kind", "reliability", "domain_list", "source_count")
+    list_display = (
+        "name",
+        "kind",
+        "reliability",
+        "learned_reliability",
+        "domain_list",
+        "source_count",
+    )
     list_filter = ("kind",)
     search_fields = ("name", "domains__domain")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = (
+        "track_record_summary",
+        "learned_reliability",
+        "track_record_computed_at",
+        "created_at",
+        "updated_at",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Publisher]:
         queryset = super().get_queryset(request).prefetch_related("domains")
@@ -131,6 +144,17 @@ class PublisherAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # sources and the evidence on them refer to it
+
+    @admin.display(description="Track record")
+    def track_record_summary(self, publisher: Publisher) -> str:
+        counts = publisher.track_record or {}
+        if not counts:
+            return "Not computed yet."
+        return "; ".join(
+            f"{side} claims that {outcome}: {counts.get(f'{side}_{outcome}', 0)}"
+            for side in ("supported", "refuted")
+            for outcome in ("held", "fell", "unsettled")
+        )
 
     @admin.display(description="Domains")
     def domain_list(self, publisher: Publisher) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from factcheck.api.fields import NumberField, TextField
@@ -12,16 +13,59 @@ class PublisherBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "reliability"]
 
 
+class TrackRecordCountsSerializer(serializers.Serializer):
+    """How its word on claims turned out: reports that supported or refuted claims that
+    held, fell, or are not settled yet (one report a claim: its latest)."""
+
+    supported_held = serializers.IntegerField(min_value=0)
+    supported_fell = serializers.IntegerField(min_value=0)
+    supported_unsettled = serializers.IntegerField(min_value=0)
+    refuted_held = serializers.IntegerField(min_value=0)
+    refuted_fell = serializers.IntegerField(min_value=0)
+    refuted_unsettled = serializers.IntegerField(min_value=0)
+
+
+TRACK_COUNTS = tuple(TrackRecordCountsSerializer._declared_fields)
+
+
+class TrackRecordSerializer(serializers.Serializer):
+    counts = serializers.SerializerMethodField()
+    prior_reliability = serializers.FloatField(
+        source="reliability", help_text="The editors' prior reliability."
+    )
+    learned_reliability = serializers.FloatField(
+        allow_null=True,
+        help_text="The prior combined with the record (null until first computed).",
+    )
+    computed_at = serializers.DateTimeField(source="track_record_computed_at", allow_null=True)
+
+    @extend_schema_field(TrackRecordCountsSerializer)
+    def get_counts(self, publisher: Publisher) -> dict[str, int]:
+        stored = publisher.track_record or {}
+        return {name: int(stored.get(name, 0)) for name in TRACK_COUNTS}
+
+
 class PublisherSerializer(serializers.ModelSerializer):
     domains: serializers.SlugRelatedField[PublisherDomain] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="domain"
     )
     api_url = serializers.HyperlinkedIdentityField(view_name="api:publisher-detail")
+    track_record = TrackRecordSerializer(source="*", read_only=True)
 
     class Meta:
         model = Publisher
-        fields = ["id", "name", "kind", "reliability", "domains", "notes", "updated_at", "api_url"]
-        read_only_fields = ["id", "domains", "updated_at", "api_url"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "reliability",
+            "domains",
+            "notes",
+            "track_record",
+            "updated_at",
+            "api_url",
+        ]
+        read_only_fields = ["id", "domains", "track_record", "updated_at", "api_url"]
 
 
 class PublisherUpdateSerializer(serializers.Serializer):

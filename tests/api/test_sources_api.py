@@ -146,6 +146,31 @@ def test_editors_see_every_publisher_with_its_domains(editor_token_client, world
     }
 
 
+def test_a_publisher_shows_its_track_record_with_both_reliabilities(api_client, world: World):
+    from claims.services.track_record import publishers_recompute_track_record
+
+    Claim.objects.filter(pk=world.published.pk).update(verdict="false")
+    publishers_recompute_track_record()
+    response = api_client.get(f"{API}/publishers/{world.public_publisher.pk}/")
+    record = response.json()["track_record"]
+    publisher = Publisher.objects.get(pk=world.public_publisher.pk)
+    assert record["prior_reliability"] == publisher.reliability
+    assert record["learned_reliability"] == publisher.learned_reliability
+    assert set(record["counts"]) == {
+        f"{side}_{outcome}"
+        for side in ("supported", "refuted")
+        for outcome in ("held", "fell", "unsettled")
+    }
+    assert sum(record["counts"].values()) >= 1
+    assert record["computed_at"] is not None
+
+
+def test_the_schema_describes_the_track_record(api_client):
+    schema = api_client.get(f"{API}/schema/?format=json").json()
+    record = schema["components"]["schemas"]["TrackRecord"]["properties"]
+    assert {"counts", "prior_reliability", "learned_reliability"} <= set(record)
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -12,6 +12,7 @@ from claims.firmness import (
     DEAD_ARCHIVED_FACTOR,
     DEAD_FACTOR,
     DISCUSSES_FACTOR,
+    LEGACY_RULES,
     EvidenceInput,
     Firmness,
     firmness_of,
@@ -202,12 +203,21 @@ def test_a_strong_refutation_alone_is_refuted_and_scores_zero():
     assert result.refutation >= 0.8
 
 
-def test_two_independent_firm_secondary_reports_are_corroborated():
-    one = evidence(1, certainty="probable", reliability=0.8)
-    other = evidence(2, certainty="certain", reliability=0.6)
-    result = firmness_of([one, other])
+def test_four_independent_firm_secondary_reports_are_corroborated_two_are_not():
+    reports = [evidence(n, certainty="probable", reliability=0.8) for n in (1, 2, 3, 4)]
+    result = firmness_of(reports)
     assert result.level == "corroborated"
-    assert result.score > max(firmness_of([one]).score, firmness_of([other]).score)
+    assert result.score > firmness_of(reports[:2]).score
+    # Two outlets agreeing is what a rumour looks like too (docs/evaluation.md).
+    assert firmness_of(reports[:2]).level == "reported"
+    assert firmness_of(reports[:2], LEGACY_RULES).level == "corroborated"
+
+
+def test_firm_reports_from_publishers_whose_record_earns_no_trust_do_not_confirm():
+    trusted = [evidence(n, reliability=0.9) for n in range(1, 7)]
+    doubted = [evidence(n, reliability=0.5) for n in range(1, 7)]
+    assert firmness_of(trusted).level == "confirmed"
+    assert firmness_of(doubted).level == "reported"
 
 
 def test_two_firm_reports_from_one_publisher_are_not_corroboration():

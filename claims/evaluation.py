@@ -1,0 +1,211 @@
+"""Firmness against how real stories ended: cross-validation on a desk's archive.
+
+Pure (no database): the archive is read from its JSON lines (the import's format), each
+claim's truth taken from its verdict (confirmed → true, false or denied → false, anything
+else → never settled), and the firmness level read as a prediction: confirmed or
+corroborated → true, refuted → false, anything else → unknown. Claims are split into
+folds; publishers' track records are learned on the other folds only, and each fold is
+judged with them (docs/evaluation.md gives the figures; `make eval` reruns them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from analysis.assessment import assess
+from claims.firmness import DEFAULT_RULES, EvidenceInput, Rules, firmness_of
+from claims.track_record import (
+    TrackRecord,
+    Word,
+    latest_words,
+    outcome_of,
+    records_of,
+    side_of_stance,
+)
+
+TRUTHS = ("true", "false", "unknown")
+ANY_DAY = datetime.date(2000, 1, 1)  # the archive has no expected-by dates
+TRUTH_OF_VERDICT = {"confirmed": "true", "false": "false", "denied": "false"}
+TRUTH_OF_LEVEL = {"confirmed": "true", "corroborated": "true", "refuted": "false"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    publisher: str
+    url: str
+    text: str
+    stance: str
+    certainty: str
+    kind: str = "secondary"
+    automatic: bool = False  # its stance was read by the assessor, as nobody checked it
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    text: str
+    verdict: str
+    journalists: tuple[Piece, ...]  # the archive's stances; certainty read from the text
+    automatic: tuple[Piece, ...]  # every label read by the assessor
+
+    @property
+    def truth(self) -> str:
+        return TRUTH_OF_VERDICT.get(self.verdict, "unknown")
+
+
+def _pieces(claim: str, evidence: list[dict[str, str]]) -> tuple[tuple[Piece, ...], ...]:
+    given, read = [], []
+    for item in evidence:
+        text = item.get("text") or item.get("title") or ""
+        reading = assess(claim, text) if text else None
+        stance = reading.stance if reading else "discusses"
+        read_certainty = reading.certainty if reading else "unknown"
+        piece = Piece(
+            publisher=item.get("publisher") or item["url"],
+            url=item["url"],
+            text=text,
+            stance=item.get("stance") or stance,
+            certainty=item.get("certainty") or read_certainty,
+            kind=item.get("kind") or "secondary",
+        )
+        given.append(piece)
+        read.append(replace(piece, stance=stance, certainty=read_certainty, automatic=True))
+    return tuple(given), tuple(read)
+
+
+def load_cases(path: Path) -> list[Case]:
+    cases = []
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            given, read = _pieces(item["text"], item.get("evidence") or [])
+            cases.append(
+                Case(str(item.get("id")), item["text"], item.get("verdict") or "", given, read)
+            )
+    return cases
+
+
+def folds_of(cases: Sequence[Case], k: int = 5, seed: int = 11) -> list[list[Case]]:
+    """k folds by claim, the same for every run."""
+    order = sorted(cases, key=lambda case: case.id)
+    random.Random(seed).shuffle(order)
+    return [order[i::k] for i in range(k)]
+
+
+Labels = Callable[[Case], tuple[Piece, ...]]
+
+
+def journalists(case: Case) -> tuple[Piece, ...]:
+    return case.journalists
+
+
+def automatic(case: Case) -> tuple[Piece, ...]:
+    return case.automatic
+
+
+def records_from(cases: Iterable[Case], labels: Labels) -> dict[object, TrackRecord]:
+    words = []
+    for case in cases:
+        outcome = outcome_of(case.verdict, None, ANY_DAY)
+        rows = [(p.publisher, case.id, p.stance, None, i) for i, p in enumerate(labels(case))]
+        for (publisher, claim), stance in latest_words(rows).items():
+            words.append(Word(publisher, claim, side_of_stance(stance) or "", outcome))
+    return records_of(words)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What is measured: the firmness rules, and how reliabilities are learned."""
+
+    name: str
+    rules: Rules = DEFAULT_RULES
+    prior: float = 0.6
+    weight: float | None = 2.0  # None: no track record, every publisher at the prior
+    unsettled: float = 1.5  # as the settings FACTCHECK_TRACK_RECORD_*_WEIGHT
+
+
+def inputs_of(case: Case, labels: Labels, records: dict, setup: Setup) -> list[EvidenceInput]:
+    items = []
+    for i, piece in enumerate(labels(case), 1):
+        record = records.get(piece.publisher, TrackRecord())
+        reliability = (
+            setup.prior
+            if setup.weight is None
+            else record.learned(setup.prior, setup.weight, setup.unsettled)
+        )
+        items.append(
+            EvidenceInput(
+                id=i,
+                stance=piece.stance,
+                certainty=piece.certainty,
+                kind=piece.kind,
+                reliability=reliability,
+                group=piece.publisher,
+                publisher=piece.publisher,
+                source_url=piece.url,
+                text=piece.text,
+                speaker=piece.publisher,
+                automatic=piece.automatic,
+            )
+        )
+    return items
+
+
+@dataclass
+class Scores:
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (truth, predicted)
+
+    @property
+    def accuracy(self) -> float:
+        return sum(t == p for t, p in self.pairs) / len(self.pairs) if self.pairs else 0.0
+
+    def _f1(self, label: str) -> float:
+        tp = sum(t == p == label for t, p in self.pairs)
+        given = sum(p == label for _, p in self.pairs)
+        gold = sum(t == label for t, _ in self.pairs)
+        return 2 * tp / (given + gold) if given + gold else 0.0
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(self._f1(label) for label in TRUTHS) / len(TRUTHS)
+
+    def said(self, label: str) -> tuple[float, int]:
+        """(precision, count) of the claims predicted `label`."""
+        given = [t for t, p in self.pairs if p == label]
+        return (sum(t == label for t in given) / len(given) if given else 0.0), len(given)
+
+    def as_dict(self) -> dict[str, float | int]:
+        (tp, tn), (fp, fn) = self.said("true"), self.said("false")
+        return {
+            "claims": len(self.pairs),
+            "accuracy": round(self.accuracy, 3),
+            "macro_f1": round(self.macro_f1, 3),
+            "true_precision": round(tp, 3),
+            "true_count": tn,
+            "true_share": round(tn / len(self.pairs), 3) if self.pairs else 0.0,
+            "refuted_precision": round(fp, 3),
+            "refuted_count": fn,
+        }
+
+
+def cross_validate(cases: Sequence[Case], setup: Setup, labels: Labels, k: int = 5) -> Scores:
+    scores = Scores()
+    folds = folds_of(cases, k)
+    for i, judged in enumerate(folds):
+        learned_on = [case for j, fold in enumerate(folds) if j != i for case in fold]
+        records = records_from(learned_on, labels)
+        for case in judged:
+            level = firmness_of(inputs_of(case, labels, records, setup), setup.rules).level
+            scores.pairs.append((case.truth, TRUTH_OF_LEVEL.get(level, "unknown")))
+    return scores
+
+
+def always_unknown(cases: Sequence[Case]) -> Scores:
+    return Scores([(case.truth, "unknown") for case in cases])

@@ -1,0 +1,110 @@
+"""Firmness cross-validated against how claims ended (claims/evaluation.py and
+`manage.py evaluate_firmness`), on a small archive written here."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.evaluation import (
+    Scores,
+    Setup,
+    always_unknown,
+    cross_validate,
+    folds_of,
+    journalists,
+    load_cases,
+    records_from,
+)
+from claims.firmness import LEGACY_RULES
+
+
+def archive(tmp_path: Path) -> Path:
+    """Twenty claims: the true ones backed by a steady wire, the false ones pushed by a
+    gossip site and denied by a ministry, and a few that never settled."""
+    lines = []
+    for n in range(20):
+        verdict = ["confirmed", "false", "unconfirmed", "false"][n % 4]
+        if verdict == "confirmed":
+            evidence = [("steadywire.example", "supports", f"Harbour {n} opens its new quay")]
+        elif verdict == "false":
+            evidence = [
+                ("gossip.example", "supports", f"Harbour {n} to close, sources whisper"),
+                ("ministry.example", "refutes", f"Ministry denies harbour {n} will close"),
+            ]
+        else:
+            evidence = [("gossip.example", "supports", f"Harbour {n} may be sold")]
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"h{n}",
+                    "text": f"Harbour {n} will change hands",
+                    "verdict": verdict,
+                    "evidence": [
+                        {"url": f"https://{d}/{n}", "publisher": d, "text": t, "stance": s}
+                        for d, s, t in evidence
+                    ],
+                }
+            )
+        )
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_metrics_read_truth_from_level() -> None:
+    scores = Scores(
+        [("true", "true"), ("false", "true"), ("unknown", "unknown"), ("false", "false")]
+    )
+    assert scores.accuracy == 0.75
+    assert scores.said("true") == (0.5, 2)
+    assert scores.said("false") == (1.0, 1)
+    # F1: true 2/3, false 2/3, unknown 1.
+    assert scores.macro_f1 == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+
+
+def test_folds_split_claims_the_same_way_every_run(tmp_path: Path) -> None:
+    cases = load_cases(archive(tmp_path))
+    first, second = folds_of(cases), folds_of(cases)
+    assert [[c.id for c in f] for f in first] == [[c.id for c in f] for f in second]
+    assert sorted(c.id for f in first for c in f) == sorted(c.id for c in cases)
+
+
+def test_records_are_learned_from_the_claims_given_only(tmp_path: Path) -> None:
+    cases = load_cases(archive(tmp_path))
+    records = records_from(cases[:4], journalists)
+    assert records["steadywire.example"].supported_held == 1
+    assert records["gossip.example"].supported_fell == 2
+    assert records["gossip.example"].supported_unsettled == 1
+
+
+def test_the_track_record_beats_today_s_model_on_a_telling_archive(tmp_path: Path) -> None:
+    cases = load_cases(archive(tmp_path))
+    learned = cross_validate(cases, Setup("learned", weight=2.0, unsettled=1.5), journalists)
+    today = cross_validate(cases, Setup("today", rules=LEGACY_RULES, weight=None), journalists)
+    assert learned.said("false")[0] == 1.0
+    assert learned.accuracy > always_unknown(cases).accuracy
+    assert learned.accuracy >= today.accuracy
+
+
+def test_the_command_prints_both_label_sets_and_writes_json(tmp_path: Path) -> None:
+    out, figures = StringIO(), tmp_path / "firmness.json"
+    call_command("evaluate_firmness", data=str(archive(tmp_path)), json=str(figures), stdout=out)
+    assert "labels: journalists" in out.getvalue()
+    assert "labels: automatic" in out.getvalue()
+    saved = json.loads(figures.read_text())
+    assert set(saved["journalists"]) == {
+        "always unknown",
+        "today's model",
+        "reworked, with track records",
+    }
+    assert saved["claims"] == 20
+
+
+def test_the_command_says_in_one_line_when_the_archive_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No archive at"):
+        call_command("evaluate_firmness", data=str(tmp_path / "none.jsonl"))
