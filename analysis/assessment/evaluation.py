@@ -112,7 +112,23 @@ def load_own_set(path: Path = OWN_SET_PATH, *, split: str = "all") -> list[Label
                 raise ValueError(f"{path.name} line {number}: id {pair.id!r} appears twice.")
             seen.add(pair.id)
             pairs.append(pair)
+    _check_split_by_claim(pairs, path.name)
     return [pair for pair in pairs if split in ("all", pair.split)]
+
+
+def claim_key(claim: str) -> str:
+    return " ".join(claim.lower().split()).rstrip(".")
+
+
+def _check_split_by_claim(pairs: Sequence[LabelledPair], name: str) -> None:
+    """A claim's pairs are all dev or all test: a method tuned on a claim's dev pairs would
+    otherwise be measured on the same claim."""
+    parts: dict[str, set[str]] = {}
+    for pair in pairs:
+        parts.setdefault(claim_key(pair.claim), set()).add(pair.split)
+    both = sorted(claim for claim, splits in parts.items() if len(splits) > 1)
+    if both:
+        raise ValueError(f"{name}: {len(both)} claims are in both dev and test, e.g. {both[0]!r}.")
 
 
 @dataclass(frozen=True)

@@ -274,9 +274,10 @@ class Command(BaseCommand):
     def write_split(self, split: dict[str, Any], measured: int) -> None:
         train, holdout = split["train"], split["holdout"]
         self.stdout.write(
-            f"\nFNC-1 split by body ({split['holdout_percent_of_bodies']}% of bodies held out "
-            f"by a stable hash of the body id): training part {train['pairs']:,} pairs, "
-            f"{train['bodies']:,} bodies; hold-out {holdout['pairs']:,} pairs, "
+            f"\nFNC-1 split by claim ({split['holdout_percent_of_stories']}% of stories held "
+            f"out by a stable hash; no headline or body text on both sides): training part "
+            f"{train['pairs']:,} pairs, {train['headlines']:,} headlines, {train['bodies']:,} "
+            f"bodies; hold-out {holdout['pairs']:,} pairs, {holdout['headlines']:,} headlines, "
             f"{holdout['bodies']:,} bodies; measured {measured:,} hold-out pairs."
         )
 
