@@ -157,6 +157,12 @@ class _Stories:
         return root
 
 
+def story_keys(pairs: Sequence[FncPair]) -> list[str]:
+    """Each pair's story, named by its body's: what validation holds out whole."""
+    stories = _Stories(pairs)
+    return [stories.body(pair) for pair in pairs]
+
+
 def split_fnc(pairs: Iterable[FncPair]) -> FncSplit:
     """Split by claim: a headline, the bodies it is related to, their other headlines and so
     on form one story, held out whole or not at all, so no headline and no body text is in
