@@ -29,7 +29,7 @@ def features(analysis: Analysis, ruled: Assessment) -> dict[str, float]:
     for cue in analysis.found:
         key = f"cue:{cue.kind}" + (":scoped" if cue.kind == NEGATION and cue.scoped else "")
         found[key] = found.get(key, 0.0) + 1.0
-        found[f"cue_words:{cue.text}"] = 1.0
+        found[f"cue_words:{cue.text.lower()}"] = 1.0
     _document_cues(analysis, found)
     _passage_words(analysis, found)
     return found
