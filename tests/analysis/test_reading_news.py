@@ -61,10 +61,13 @@ By Morag Ellis
 Published on 2026-03-02 at 08:00 AM
 Harrow Motors to build cars at Dunmore Engineering's Scottish plants
 
-Harrow Motors has denied it will use Dunmore Engineering's plants in Scotland, saying the two firms only share a parts supplier.
+{denial}
 READ MORE: Fife factory hires two hundred workers
 Analysts expect output in Scotland to grow next year as new models arrive at several firms.
-"""
+""".format(
+    denial="Harrow Motors has denied it will use Dunmore Engineering's plants in Scotland, "
+    "saying the two firms only share a parts supplier."
+)
 
 
 def test_furniture_lines_are_found_and_article_lines_kept() -> None:
