@@ -34,6 +34,11 @@ class EmergentSplit:
         return {text_key(pair.headline) for pair in getattr(self, part)}
 
 
+def emergent_file(fnc_directory: Path) -> Path:
+    """Where Emergent's training file stands: beside the FNC-1 folder."""
+    return fnc_directory.parent / "emergent" / "train.jsonl"
+
+
 def load_emergent(path: Path) -> list[EmergentPair]:
     """Every headline with its claim; ValueError naming the line when one is malformed."""
     pairs = []

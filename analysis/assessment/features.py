@@ -11,6 +11,7 @@ carry over to claims an editor writes.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from analysis.assessment.cues import NEGATION, find_cues
@@ -32,7 +33,41 @@ def features(analysis: Analysis, ruled: Assessment) -> dict[str, float]:
         found[f"cue_words:{cue.text.lower()}"] = 1.0
     _document_cues(analysis, found)
     _passage_words(analysis, found)
+    _claim_wording(analysis, found)
+    _numbers(analysis, found)
+    _interactions(found, ruled)
     return found
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _claim_wording(analysis: Analysis, found: dict[str, float]) -> None:
+    """How the claim itself is put: a headline that asks, hedges or denies reads a body
+    differently ("X denies Y" against a body reporting Y)."""
+    claim = analysis.claim
+    found["claim_question"] = float(claim.rstrip().endswith("?"))
+    for cue in find_cues(claim, -1, frozenset()):
+        found[f"claim_cue:{cue.kind}"] = 1.0
+        found[f"claim_cue_words:{cue.text.lower()}"] = 1.0
+
+
+def _numbers(analysis: Analysis, found: dict[str, float]) -> None:
+    """Figures in the claim that the passage gives differently: "£12.60 rather than £13"."""
+    claimed = set(NUMBER.findall(analysis.claim))
+    if not claimed or analysis.passage is None:
+        return
+    given = set(NUMBER.findall(" ".join(s.text for s in analysis.passage.sentences)))
+    if given:
+        found["numbers_agree"] = float(bool(claimed & given))
+        found["numbers_differ"] = float(not claimed & given)
+
+
+def _interactions(found: dict[str, float], ruled: Assessment) -> None:
+    relevance = found["relevance"]
+    found[f"rule_x_relevance:{ruled.stance}"] = relevance
+    if found.get("negative_claim"):
+        found[f"negative_claim_x_rule:{ruled.stance}"] = 1.0
 
 
 def _relevance(analysis: Analysis, found: dict[str, float]) -> None:

@@ -64,6 +64,7 @@ class Analysis:
     ranking: list[int]  # sentences by BM25 score against the claim, best first
     found: list[Found]
     negative_claim: bool
+    claim: str = ""
 
 
 def analyse(claim: str, text: str) -> Analysis:
@@ -73,7 +74,7 @@ def analyse(claim: str, text: str) -> Analysis:
     passage = best_passage(query, reading, scores)
     ranking = ranked_sentences(scores)
     found = _cues_near(query, reading, passage, ranking) if passage else []
-    return Analysis(text, query, reading, passage, ranking, found, claim_is_negated(claim))
+    return Analysis(text, query, reading, passage, ranking, found, claim_is_negated(claim), claim)
 
 
 @lru_cache(maxsize=64)

@@ -430,11 +430,13 @@ def test_the_command_writes_every_figure_as_json(tmp_path: Path) -> None:
         )
     assert "weighted score" in output and "79.53%" in output and "82.02%" in output
     figures: dict[str, Any] = json.loads(target.read_text())
-    assert set(figures) == {"methods", "own_set", "fnc"}
+    assert set(figures) == {"methods", "own_set", "fnc", "emergent"}
+    assert figures["emergent"]["skipped"] == "no data"
     rules = figures["methods"]["rules"]
     assert set(rules["own"]) == {"test", "dev"}
     assert {"stance", "certainty", "speed"} <= set(rules["own"]["test"])
     assert {"weighted_score", "macro_f1", "refutes_f1", "speed"} <= set(rules["fnc"])
+    assert {"ms_per_pair", "p95_ms"} <= set(rules["fnc"]["speed"])
     fnc = figures["fnc"]
     assert fnc["split"]["measured"]["pairs"] == 12
     assert [p["weighted_score"] for p in fnc["published"]] == [79.53, 82.02]
@@ -456,3 +458,45 @@ def test_the_command_exits_non_zero_with_one_line_when_fnc_is_missing(tmp_path: 
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("CommandError: FNC-1 data not found")
     assert str(tmp_path / "nowhere") in line
+
+
+def tiny_emergent(folder: Path, claims: int = 30) -> Path:
+    """Claims with a confirming and a denying headline each, beside an FNC-1 folder."""
+    rows = []
+    for n in range(claims):
+        claim = f"Northwind Motors will build electric cars at its Town{n} plant"
+        rows.append(
+            {
+                "id": f"claim-{n}",
+                "text": claim,
+                "evidence": [
+                    {"title": f"Northwind confirms Town{n} car plant", "stance": "supports"},
+                    {"title": f"Northwind denies Town{n} car plant report", "stance": "refutes"},
+                ],
+            }
+        )
+    (folder / "emergent").mkdir(parents=True, exist_ok=True)
+    path = folder / "emergent" / "train.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_command_measures_emergent_headlines_held_out_by_claim(tmp_path: Path) -> None:
+    tiny_emergent(tmp_path)
+    target = tmp_path / "eval.json"
+    with override_settings(FACTCHECK_FNC1_DIR=tmp_path / "fnc"):
+        output = run("--set", "emergent", "--json", str(target))
+    assert "Emergent hold-out by claim" in output
+    figures: dict[str, Any] = json.loads(target.read_text())
+    emergent = figures["methods"]["rules"]["emergent"]
+    assert 0 < emergent["pairs"] == figures["emergent"]["holdout"] < 60
+    assert set(emergent["stance"]["classes"]) == {"supports", "refutes", "discusses"}
+    assert emergent["accuracy"] > 0.5
+
+
+def test_the_command_refuses_emergent_without_the_data(tmp_path: Path) -> None:
+    with (
+        override_settings(FACTCHECK_FNC1_DIR=tmp_path / "fnc"),
+        pytest.raises(CommandError, match="Emergent data not found"),
+    ):
+        run("--set", "emergent")

@@ -16,14 +16,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analysis.assessment.emergent import EmergentSplit, load_emergent, split_emergent
+from analysis.assessment.emergent import (
+    EmergentSplit,
+    emergent_file,
+    load_emergent,
+    split_emergent,
+)
 from analysis.assessment.fnc import FncDataMissing, load_fnc, split_fnc
 from analysis.assessment.learned import MODEL_FILE
 from analysis.assessment.passages import IDF_TABLE
-
-
-def emergent_file() -> Path:
-    return Path(settings.FACTCHECK_FNC1_DIR).parent / "emergent" / "train.jsonl"
 
 
 class Command(BaseCommand):
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         )
 
     def emergent(self, path: Path | None) -> EmergentSplit | None:
-        path = path or emergent_file()
+        path = path or emergent_file(Path(settings.FACTCHECK_FNC1_DIR))
         if not path.is_file():
             self.stdout.write(f"Emergent skipped: no {path}.")
             return None
