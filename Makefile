@@ -78,7 +78,7 @@ test-fast: lint typecheck
 # (docs/evaluation.md); without the data in FACTCHECK_FNC1_DIR, FNC-1 is skipped with a note.
 eval: install
 	mkdir -p bench/results
-	DEBUG=1 $(PY) manage.py evaluate_assessor --json bench/results/eval.json
+	DEBUG=1 $(PY) manage.py evaluate_assessor --method rules --method model --json bench/results/eval.json
 
 # Only the tests marked `ml`, in .venv-ml; FACTCHECK_REQUIRE_ML=1 fails them rather than
 # skipping when the extra is missing.

@@ -22,6 +22,7 @@ from analysis.assessment.emergent import (
     load_emergent,
     split_emergent,
 )
+from analysis.assessment.evaluation import load_own_set
 from analysis.assessment.fnc import FncDataMissing, load_fnc, split_fnc
 from analysis.assessment.learned import MODEL_FILE
 from analysis.assessment.passages import IDF_TABLE
@@ -43,14 +44,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if importlib.util.find_spec("sklearn") is None:
             raise CommandError("Training needs scikit-learn: pip install -e '.[train]'")
-        from analysis.assessment.training import save, train, training_examples
+        from analysis.assessment.training import own_examples, save, train, training_examples
 
         try:
             fnc = split_fnc(load_fnc(settings.FACTCHECK_FNC1_DIR))
         except (FncDataMissing, ValueError) as exc:
             raise CommandError(str(exc)) from None
         emergent = self.emergent(options["emergent"])
-        examples = training_examples(fnc, emergent)
+        examples = training_examples(fnc, emergent) + own_examples(load_own_set(split="dev"))
         self.stdout.write(f"Training on {len(examples)} pairs; {len(fnc.holdout)} held out.")
         out: Path = options["out"]
         if not out.is_dir():
