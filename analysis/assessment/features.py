@@ -34,9 +34,27 @@ def features(analysis: Analysis, ruled: Assessment) -> dict[str, float]:
     _document_cues(analysis, found)
     _passage_words(analysis, found)
     _claim_wording(analysis, found)
+    _headline_words(analysis, found)
     _numbers(analysis, found)
     _interactions(found, ruled)
     return found
+
+
+HEADLINE_WORDS = 40  # a text this short is a headline or a line: every word of it counts
+TOKEN = re.compile(r"[a-z']+|[?:!]")
+
+
+def _headline_words(analysis: Analysis, found: dict[str, float]) -> None:
+    """A headline's own words, stop words and punctuation included: "Report:", "says",
+    "claims" and a question mark are how a headline reports without asserting."""
+    if len(analysis.text) > HEADLINE_WORDS * 25:  # an article: no need to count its words
+        return
+    tokens = TOKEN.findall(analysis.text.lower())
+    if len(tokens) > HEADLINE_WORDS:
+        return
+    found["short_text"] = 1.0
+    for token in set(tokens):
+        found[f"short_word:{token}"] = 1.0
 
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
