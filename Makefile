@@ -74,13 +74,13 @@ test: lint typecheck pytest
 test-fast: lint typecheck
 	DEBUG=1 $(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
-# Stance and certainty figures of the assessor on our labelled set and FNC-1's hold-out
-# (docs/evaluation.md); without the data in FACTCHECK_FNC1_DIR, FNC-1 is skipped with a note.
-# Then firmness, cross-validated on the desk's archive in ../shared/emergent (skipped with a
-# note when it is not there).
+# Stance and certainty figures of both assessment methods on our labelled set, FNC-1 and
+# Emergent, held out by claim (docs/evaluation.md); without the data beside
+# FACTCHECK_FNC1_DIR, FNC-1/Emergent are skipped with a note. Then firmness, cross-validated
+# on the desk's archive in ../shared/emergent (skipped with a note when it is not there).
 eval: install
 	mkdir -p bench/results
-	DEBUG=1 $(PY) manage.py evaluate_assessor --json bench/results/eval.json
+	DEBUG=1 $(PY) manage.py evaluate_assessor --method rules --method model --json bench/results/eval.json
 	@if [ -f ../shared/emergent/train.jsonl ]; then \
 		DEBUG=1 $(PY) manage.py evaluate_firmness --json bench/results/firmness.json; \
 	else echo "firmness: ../shared/emergent/train.jsonl is not there; not evaluated"; fi

@@ -9,7 +9,7 @@ its scope: "has no plans to build cars" denies building cars; "did not deny" and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analysis.text import content_stems
 
@@ -109,8 +109,15 @@ LEXICON: tuple[tuple[str, str, str], ...] = (
     ),
     (
         ATTRIBUTION,
-        r"\bsources? (?:said|say|says|told|close|familiar|with)\b|\banonymous\b|\bis understood to\b|\bunderstood to\b|\bbriefed on\b",
+        r"\bsources? (?:close|familiar|with)\b|\bis understood to\b|\bunderstood to\b|\bbriefed on\b",
         "probable",
+    ),
+    # Hearsay: the report stands on what unnamed others say.
+    (
+        ATTRIBUTION,
+        r"\b(?:\w+ )?sources? (?:said|say|says|told|claim\w*)\b|\banonymous\b"
+        r"|\b(?:is|are|was|were) (?:widely )?said to\b|\bit is said\b|\bword is\b",
+        "possible",
     ),
     (
         ATTRIBUTION,
@@ -170,6 +177,11 @@ LEXICON: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+# What is not done yet: a hedge on a report, but part of a denial when the denial is there.
+NOT_DONE = re.compile(
+    r"\bno (?:\w+ )?(?:agreement|deal|terms|contract)\b|\bnot (?:yet )?(?:been )?finali[sz]ed\b"
+    r"|\bnothing (?:has been )?(?:agreed|signed|finali[sz]ed)\b"
+)
 NEGATOR = re.compile(
     r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b|\bno longer\b"
 )
@@ -201,23 +213,47 @@ class Found:
     certainty: str
     sentence: int
     scoped: bool = True  # for negation and denial: whether its scope reaches the claim
+    span: tuple[int, int] = (0, 0)  # where the cue stands in its sentence
+    negated: bool = False  # a confirmation under negation: "has not been announced"
 
 
 # "May" the month, not the modal: capitalised mid-sentence, or before a day or a year.
 MONTH_MAY = re.compile(r"(?<=[\w,] )May\b|\bMay(?= \d)")
 
 
+def comparable(sentence: str) -> str:
+    """The sentence lower-cased for the patterns, character for character the same length,
+    so that a match's offsets quote the sentence itself ("May" the month becomes "m_y")."""
+    masked = MONTH_MAY.sub("m_y", sentence).replace("’", "'")
+    lowered = masked.lower()
+    if len(lowered) != len(masked):  # a letter whose lower case is two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in masked)
+    return lowered
+
+
 def find_cues(sentence: str, index: int, claim_stems: frozenset[str]) -> list[Found]:
-    lowered = MONTH_MAY.sub("the month", sentence).lower().replace("’", "'")
+    """Every cue in `sentence`; each cue's text is quoted from the sentence as it stands."""
+    lowered = comparable(sentence)
     found = [
-        Found(kind, match.group().strip(), certainty, index)
+        Found(kind, match.group().strip(), certainty, index, span=_span(match))
         for kind, pattern, certainty in _COMPILED
         for match in pattern.finditer(lowered)
     ]
     found = _drop_denials_under_negation(found, lowered)
     found = _soften_negated_confirmations(found, lowered)
     found.extend(_negations(lowered, index, claim_stems))
-    return found
+    return [_quote(f, sentence) for f in found]
+
+
+def _span(match: re.Match[str]) -> tuple[int, int]:
+    text = match.group()
+    start = match.start() + len(text) - len(text.lstrip())
+    return start, start + len(text.strip())
+
+
+def _quote(found: Found, sentence: str) -> Found:
+    start, end = found.span
+    return replace(found, text=sentence[start:end]) if end > start else found
 
 
 def _negation_scopes(lowered: str) -> list[tuple[int, int]]:
@@ -235,9 +271,9 @@ def _soften_negated_confirmations(found: list[Found], lowered: str) -> list[Foun
         return found
     softened = []
     for f in found:
-        at = lowered.find(f.text)
+        at = f.span[0]
         if f.kind == CONFIRMATION and any(start < at < end for start, end in scopes):
-            f = Found(HEDGE, f"not {f.text}", "possible", f.sentence)
+            f = replace(f, kind=HEDGE, certainty="possible", negated=True)
         softened.append(f)
     return softened
 
@@ -261,7 +297,9 @@ def _negations(lowered: str, index: int, claim_stems: frozenset[str]) -> list[Fo
         stop = CLAUSE_END.search(rest)
         scope = rest[: stop.start()] if stop else rest
         reaches = bool(claim_stems & set(content_stems(scope)))
-        result.append(Found(NEGATION, match.group().strip(), "certain", index, reaches))
+        result.append(
+            Found(NEGATION, match.group().strip(), "certain", index, reaches, span=_span(match))
+        )
     return result
 
 

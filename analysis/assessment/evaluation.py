@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.assessment import METHODS as ASSESS_METHODS
+from analysis.assessment.emergent import EMERGENT_STANCES, EmergentPair
 from analysis.assessment.fnc import (
     FncPair,
     FncSplit,
@@ -112,13 +113,30 @@ def load_own_set(path: Path = OWN_SET_PATH, *, split: str = "all") -> list[Label
                 raise ValueError(f"{path.name} line {number}: id {pair.id!r} appears twice.")
             seen.add(pair.id)
             pairs.append(pair)
+    _check_split_by_claim(pairs, path.name)
     return [pair for pair in pairs if split in ("all", pair.split)]
+
+
+def claim_key(claim: str) -> str:
+    return " ".join(claim.lower().split()).rstrip(".")
+
+
+def _check_split_by_claim(pairs: Sequence[LabelledPair], name: str) -> None:
+    """A claim's pairs are all dev or all test: a method tuned on a claim's dev pairs would
+    otherwise be measured on the same claim."""
+    parts: dict[str, set[str]] = {}
+    for pair in pairs:
+        parts.setdefault(claim_key(pair.claim), set()).add(pair.split)
+    both = sorted(claim for claim, splits in parts.items() if len(splits) > 1)
+    if both:
+        raise ValueError(f"{name}: {len(both)} claims are in both dev and test, e.g. {both[0]!r}.")
 
 
 @dataclass(frozen=True)
 class Timing:
     pairs: int
     seconds: float
+    p95_seconds: float = 0.0  # the 95th percentile of one pair's time
 
     @property
     def pairs_per_second(self) -> float:
@@ -126,19 +144,27 @@ class Timing:
 
     def as_dict(self) -> dict[str, Any]:
         per_pair = 1000 * self.seconds / self.pairs if self.pairs else 0.0
-        rate = round(self.pairs_per_second, 1)
-        return {"pairs": self.pairs, "pairs_per_second": rate, "ms_per_pair": round(per_pair, 3)}
+        return {
+            "pairs": self.pairs,
+            "pairs_per_second": round(self.pairs_per_second, 1),
+            "ms_per_pair": round(per_pair, 3),
+            "p95_ms": round(1000 * self.p95_seconds, 3),
+        }
 
 
 def predict_all(
     predict: Predict, pairs: Sequence[tuple[str, str]]
 ) -> tuple[list[tuple[str, str]], Timing]:
-    """Every pair's prediction, and the time the predict function took for them all."""
+    """Every pair's prediction, and the time the predict function took for each."""
     if pairs:
         predict(*pairs[0])  # untimed: a method's first call may load its tables
-    start = time.perf_counter()
-    predictions = [predict(claim, text) for claim, text in pairs]
-    return predictions, Timing(len(pairs), time.perf_counter() - start)
+    predictions, took = [], []
+    for claim, text in pairs:
+        start = time.perf_counter()
+        predictions.append(predict(claim, text))
+        took.append(time.perf_counter() - start)
+    p95 = sorted(took)[max(int(len(took) * 0.95) - 1, 0)] if took else 0.0
+    return predictions, Timing(len(pairs), sum(took), p95)
 
 
 @dataclass(frozen=True)
@@ -227,3 +253,30 @@ def fnc_baselines(split: FncSplit, holdout: Sequence[FncPair]) -> dict[str, FncR
 def describe_fnc_split(split: FncSplit, holdout: Sequence[FncPair]) -> dict[str, Any]:
     """The split's sizes, and those of the hold-out pairs actually measured (after --limit)."""
     return {**split.describe(), "measured": describe_pairs(holdout)}
+
+
+@dataclass(frozen=True)
+class EmergentResult:
+    stance: Scores  # over Emergent's three stances; `unrelated` given counts as wrong
+    timing: Timing
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pairs": self.stance.total,
+            "accuracy": round(self.stance.accuracy, 4),
+            "macro_f1": round(self.stance.macro_f1, 4),
+            "stance": self.stance.as_dict(),
+            "speed": self.timing.as_dict(),
+        }
+
+
+def evaluate_emergent(pairs: Sequence[EmergentPair], predict: Predict) -> EmergentResult:
+    """Each headline read against its claim, stance only (Emergent labels no certainty)."""
+    predictions, timing = predict_all(predict, [(pair.claim, pair.headline) for pair in pairs])
+    gold = [pair.stance for pair in pairs]
+    given = [stance for stance, _ in predictions]
+    full = score_labels(gold, given, STANCES)
+    three = {label: full.classes[label] for label in EMERGENT_STANCES}
+    macro = sum(scores.f1 for scores in three.values()) / len(three)
+    stance = Scores(EMERGENT_STANCES, full.total, full.accuracy, macro, three, full.confusion)
+    return EmergentResult(stance, timing)

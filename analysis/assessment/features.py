@@ -11,6 +11,7 @@ carry over to claims an editor writes.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from analysis.assessment.cues import NEGATION, find_cues
@@ -29,10 +30,62 @@ def features(analysis: Analysis, ruled: Assessment) -> dict[str, float]:
     for cue in analysis.found:
         key = f"cue:{cue.kind}" + (":scoped" if cue.kind == NEGATION and cue.scoped else "")
         found[key] = found.get(key, 0.0) + 1.0
-        found[f"cue_words:{cue.text}"] = 1.0
+        found[f"cue_words:{cue.text.lower()}"] = 1.0
     _document_cues(analysis, found)
     _passage_words(analysis, found)
+    _claim_wording(analysis, found)
+    _headline_words(analysis, found)
+    _numbers(analysis, found)
+    _interactions(found, ruled)
     return found
+
+
+HEADLINE_WORDS = 40  # a text this short is a headline or a line: every word of it counts
+TOKEN = re.compile(r"[a-z']+|[?:!]")
+
+
+def _headline_words(analysis: Analysis, found: dict[str, float]) -> None:
+    """A headline's own words, stop words and punctuation included: "Report:", "says",
+    "claims" and a question mark are how a headline reports without asserting."""
+    if len(analysis.text) > HEADLINE_WORDS * 25:  # an article: no need to count its words
+        return
+    tokens = TOKEN.findall(analysis.text.lower())
+    if len(tokens) > HEADLINE_WORDS:
+        return
+    found["short_text"] = 1.0
+    for token in set(tokens):
+        found[f"short_word:{token}"] = 1.0
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _claim_wording(analysis: Analysis, found: dict[str, float]) -> None:
+    """How the claim itself is put: a headline that asks, hedges or denies reads a body
+    differently ("X denies Y" against a body reporting Y)."""
+    claim = analysis.claim
+    found["claim_question"] = float(claim.rstrip().endswith("?"))
+    for cue in find_cues(claim, -1, frozenset()):
+        found[f"claim_cue:{cue.kind}"] = 1.0
+        found[f"claim_cue_words:{cue.text.lower()}"] = 1.0
+
+
+def _numbers(analysis: Analysis, found: dict[str, float]) -> None:
+    """Figures in the claim that the passage gives differently: "£12.60 rather than £13"."""
+    claimed = set(NUMBER.findall(analysis.claim))
+    if not claimed or analysis.passage is None:
+        return
+    given = set(NUMBER.findall(" ".join(s.text for s in analysis.passage.sentences)))
+    if given:
+        found["numbers_agree"] = float(bool(claimed & given))
+        found["numbers_differ"] = float(not claimed & given)
+
+
+def _interactions(found: dict[str, float], ruled: Assessment) -> None:
+    relevance = found["relevance"]
+    found[f"rule_x_relevance:{ruled.stance}"] = relevance
+    if found.get("negative_claim"):
+        found[f"negative_claim_x_rule:{ruled.stance}"] = 1.0
 
 
 def _relevance(analysis: Analysis, found: dict[str, float]) -> None:

@@ -1,4 +1,4 @@
-"""The Fake News Challenge (FNC-1) training data as claim–text pairs, its hold-out split, and
+"""The Fake News Challenge (FNC-1) training data as claim–text pairs, its by-claim hold-out, and
 the word-overlap rule that its weighted score flatters.
 
 The data is read from a folder holding `train_stances.csv` (Headline, Body ID, Stance) and
@@ -50,23 +50,26 @@ class FncPair:
     stance: str  # FNC's label mapped to ours: supports | refutes | discusses | unrelated
 
 
-@dataclass(frozen=True)
+@dataclass
 class FncSplit:
     train: list[FncPair]
     holdout: list[FncPair]
+    dropped: int = 0  # unrelated pairs of a training headline with a held-out body
 
     def describe(self) -> dict[str, Any]:
         return {
-            "holdout_percent_of_bodies": HOLDOUT_PERCENT,
+            "holdout_percent_of_stories": HOLDOUT_PERCENT,
             "train": describe_pairs(self.train),
             "holdout": describe_pairs(self.holdout),
+            "dropped_unrelated_pairs": self.dropped,
         }
 
 
 def describe_pairs(pairs: Sequence[FncPair]) -> dict[str, Any]:
     return {
         "pairs": len(pairs),
-        "bodies": len({pair.body_id for pair in pairs}),
+        "bodies": len({text_key(pair.body) for pair in pairs}),
+        "headlines": len({text_key(pair.headline) for pair in pairs}),
         "stances": dict(sorted(Counter(pair.stance for pair in pairs).items())),
     }
 
@@ -120,17 +123,92 @@ def load_fnc(directory: Path) -> list[FncPair]:
     return pairs
 
 
-def is_held_out(body_id: int) -> bool:
-    """A stable hash of the body id, so every run and machine holds out the same bodies."""
-    return zlib.crc32(f"{HOLDOUT_SALT}:{body_id}".encode()) % 100 < HOLDOUT_PERCENT
+def text_key(text: str) -> str:
+    """A headline or body as compared for duplicates: case and spacing do not count."""
+    return " ".join(text.lower().split())
+
+
+def is_held_out(key: str) -> bool:
+    """A stable hash (CRC-32, not `hash()`, which changes with PYTHONHASHSEED), so every
+    run, process and machine holds out the same stories."""
+    return zlib.crc32(f"{HOLDOUT_SALT}:{key}".encode()) % 100 < HOLDOUT_PERCENT
+
+
+class _Stories:
+    """Headlines and bodies joined by every related pair: one story (one claim) each.
+    A body's text (not its id) is the node, so a body filed twice is one body."""
+
+    def __init__(self, pairs: Sequence[FncPair]) -> None:
+        self.parent: dict[str, str] = {}
+        for pair in pairs:
+            headline, body = self.find("h:" + text_key(pair.headline)), self.body(pair)
+            if pair.stance != "unrelated" and headline != body:
+                self.parent[max(headline, body)] = min(headline, body)
+
+    def body(self, pair: FncPair) -> str:
+        return self.find("b:" + text_key(pair.body))
+
+    def find(self, node: str) -> str:
+        root = self.parent.setdefault(node, node)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while node != root:
+            node, self.parent[node] = self.parent[node], root
+        return root
+
+
+def story_keys(pairs: Sequence[FncPair]) -> list[str]:
+    """Each pair's story, named by its body's: what validation holds out whole."""
+    stories = _Stories(pairs)
+    return [stories.body(pair) for pair in pairs]
 
 
 def split_fnc(pairs: Iterable[FncPair]) -> FncSplit:
-    """Split by body, as FNC-1's own baseline does: no body is in both parts."""
+    """Split by claim: a headline, the bodies it is related to, their other headlines and so
+    on form one story, held out whole or not at all, so no headline and no body text is in
+    both parts.
+
+    An unrelated pair joins two stories, which the split may part. A held-out headline's
+    unrelated pair is then rebuilt as FNC-1 built it, with a held-out body from another
+    story (chosen by a stable hash), so the hold-out keeps FNC-1's share of unrelated
+    pairs; a training headline's is left out (counted as `dropped`)."""
+    pairs = list(pairs)
+    stories = _Stories(pairs)
     split = FncSplit(train=[], holdout=[])
+    held_bodies: dict[str, FncPair] = {}
+    crossing: list[FncPair] = []
     for pair in pairs:
-        (split.holdout if is_held_out(pair.body_id) else split.train).append(pair)
+        headline_out = is_held_out(stories.find("h:" + text_key(pair.headline)))
+        body_out = is_held_out(stories.body(pair))
+        if body_out:
+            held_bodies.setdefault(text_key(pair.body), pair)
+        if headline_out != body_out:
+            if headline_out:
+                crossing.append(pair)
+            else:
+                split.dropped += 1
+        else:
+            (split.holdout if body_out else split.train).append(pair)
+    split.holdout += _unrelated_again(crossing, sorted(held_bodies.items()), stories)
     return split
+
+
+def _unrelated_again(
+    crossing: Sequence[FncPair], bodies: Sequence[tuple[str, FncPair]], stories: _Stories
+) -> list[FncPair]:
+    """Each pair's headline with the held-out body a stable hash points at, or the next one
+    along that belongs to another story."""
+    held = [(stories.body(body), body) for _, body in bodies]
+    rebuilt = []
+    for pair in crossing:
+        story = stories.find("h:" + text_key(pair.headline))
+        start = zlib.crc32(f"{pair.headline}:{pair.body_id}".encode())
+        for step in range(len(held)):
+            body_story, body = held[(start + step) % len(held)]
+            if body_story != story:
+                rebuilt.append(FncPair(pair.headline, body.body_id, body.body, "unrelated"))
+                break
+    return rebuilt
 
 
 def content_words(text: str) -> frozenset[str]:

@@ -74,10 +74,11 @@ def stance_model() -> StanceModel:
     return load_model()
 
 
-def assess_by_model(claim: str, text: str) -> Assessment:
+def assess_by_model(claim: str, text: str, model: StanceModel | None = None) -> Assessment:
+    """`model` is the committed one unless given (a freshly trained one, in tests)."""
     analysis = analyse(claim, text)
     ruled = judge(analysis)
-    probabilities = stance_model().probabilities(features(analysis, ruled))
+    probabilities = (model or stance_model()).probabilities(features(analysis, ruled))
     stance = max(probabilities, key=lambda label: probabilities[label])
     judged = judge(analysis, stance=stance, method="model")
     return Assessment(

@@ -25,6 +25,7 @@ from analysis.assessment.cues import (
     HEDGE,
     MODALITY,
     NEGATION,
+    NOT_DONE,
     REPORT,
     REPORT_DENIAL,
     UNCERTAINTY,
@@ -32,6 +33,7 @@ from analysis.assessment.cues import (
     claim_is_negated,
     find_cues,
 )
+from analysis.assessment.furniture import article_sentences
 from analysis.assessment.passages import (
     Passage,
     Query,
@@ -62,6 +64,7 @@ class Analysis:
     ranking: list[int]  # sentences by BM25 score against the claim, best first
     found: list[Found]
     negative_claim: bool
+    claim: str = ""
 
 
 def analyse(claim: str, text: str) -> Analysis:
@@ -71,13 +74,13 @@ def analyse(claim: str, text: str) -> Analysis:
     passage = best_passage(query, reading, scores)
     ranking = ranked_sentences(scores)
     found = _cues_near(query, reading, passage, ranking) if passage else []
-    return Analysis(text, query, reading, passage, ranking, found, claim_is_negated(claim))
+    return Analysis(text, query, reading, passage, ranking, found, claim_is_negated(claim), claim)
 
 
 @lru_cache(maxsize=64)
 def read(text: str) -> Reading:
     """Split and stem once per text: a source is read against every claim that cites it."""
-    return Reading.of(text, split_sentences(text))
+    return Reading.of(text, article_sentences(text, split_sentences(text)))
 
 
 def forget_read_texts() -> None:
@@ -97,29 +100,43 @@ def judge(analysis: Analysis, stance: str | None = None, method: str = "rules") 
         return Assessment(stance or "unrelated", "unknown", 0.9, "", (), 0.0, method)
     ruled, confidence = _stance(passage.coverage, found, analysis.negative_claim)
     stance = stance or ruled
+    deciding = _deciding(stance, found, passage)
+    quoted = _quoted_sentences(analysis.reading, passage, found, deciding)
     return Assessment(
         stance,
-        _certainty(stance, _deciding(stance, found, passage)),
+        _certainty(stance, deciding),
         confidence,
-        _quoted(analysis.text, analysis.reading, passage, found),
-        tuple(_explain(f, stance) for f in _dedupe(found)),
+        _quote(analysis.text, analysis.reading, quoted),
+        tuple(_explain(f) for f in _dedupe(found) if f.sentence in quoted),
         passage.coverage,
         method,
     )
 
 
-def _quoted(text: str, reading: Reading, passage: Passage, found: list[Found]) -> str:
-    """The passage, with the follow-up sentence when that is what decided the stance."""
+def _quoted_sentences(
+    reading: Reading, passage: Passage, found: list[Found], deciding: list[Found]
+) -> set[int]:
+    """The passage; the follow-up sentence when a cue stands in it; and every sentence
+    whose cues decided the stance or its certainty, or refute the claim from further away."""
     first, last = passage.sentences[0].index, passage.sentences[-1].index
-    end = passage.sentences[-1].end
-    if any(f.sentence == last + 1 for f in found):
-        last, end = last + 1, reading.sentences[last + 1].end
-    quoted = text[passage.sentences[0].start : end]
-    # A denial or correction further away decided the stance: quote it too.
-    far = sorted({f.sentence for f in _refuting_cues(found)} - set(range(first, last + 1)))
-    parts = [reading.sentences[i].text for i in far if i < first]
-    parts += [quoted] + [reading.sentences[i].text for i in far if i > last]
-    return PASSAGE_GAP.join(parts)
+    quoted = set(range(first, last + 1))
+    if last + 1 < len(reading.sentences) and any(f.sentence == last + 1 for f in found):
+        quoted.add(last + 1)
+    quoted.update(f.sentence for f in _refuting_cues(found))
+    quoted.update(f.sentence for f in deciding)
+    return quoted
+
+
+def _quote(text: str, reading: Reading, quoted: set[int]) -> str:
+    """The quoted sentences as they stand in the text, runs of neighbours kept together."""
+    runs: list[list[int]] = []
+    for index in sorted(quoted):
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    sentences = reading.sentences
+    return PASSAGE_GAP.join(text[sentences[r[0]].start : sentences[r[-1]].end] for r in runs)
 
 
 def _cues_near(query: Query, reading: Reading, passage: Passage, ranking: list[int]) -> list[Found]:
@@ -206,6 +223,8 @@ def _deciding(stance: str, found: list[Found], passage: Passage) -> list[Found]:
 
 
 def _certainty(stance: str, found: list[Found]) -> str:
+    if stance == "refutes" and _firm_denial(found):
+        found = [f for f in found if not _not_done(f)]
     levels = {f.certainty for f in found if f.certainty and f.kind != NEGATION}
     if stance in {"discusses", "unrelated"} and "unknown" in levels:
         return "unknown"
@@ -215,6 +234,15 @@ def _certainty(stance: str, found: list[Found]) -> str:
     if not levels:
         return "certain"  # stated flatly, with nothing to soften it
     return min(levels, key=CERTAINTY_ORDER.index)
+
+
+def _firm_denial(found: list[Found]) -> bool:
+    return any(f.kind in {DENIAL, CORRECTION} and f.certainty == "certain" for f in found)
+
+
+def _not_done(found: Found) -> bool:
+    """ "No agreement has been reached" beside a denial denies too: it does not hedge it."""
+    return found.negated or (found.kind == HEDGE and bool(NOT_DONE.search(found.text.lower())))
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
@@ -238,9 +266,11 @@ EFFECTS = {
 }
 
 
-def _explain(found: Found, stance: str) -> Cue:
+def _explain(found: Found) -> Cue:
     if found.kind == NEGATION:
         effect = "negates the claim's words" if found.scoped else "negates something else"
+    elif found.negated:
+        effect = "denies that it is done yet, so hedges"
     else:
         effect = EFFECTS.get(found.kind, "")
     if found.certainty and found.kind not in {NEGATION}:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from analysis.matching import Match
 from claims.models import Claim, EventKind, Evidence, LinkOffer, LinkOfferStatus
 from claims.services.evidence import EvidenceAlreadyLinked, evidence_add
-from claims.services.matching import claim_index
+from claims.services.matching import claim_index, read_as_related
 from claims.services.timeline import claim_event_add
 from factcheck.users import signed_in
 from sources.models import Source, SourceSnapshot
@@ -53,6 +53,8 @@ def source_offer_links(*, source: Source, snapshot: SourceSnapshot) -> list[Link
         claim = claims.get(match.claim_id)
         if claim is None:
             continue  # removed since the index was built
+        if not read_as_related(claim.text, snapshot.text):
+            continue  # words in common, but the assessor reads it as about something else
         offer = _offer(claim, source, snapshot, match, earlier.get(claim.pk), index.method)
         if offer is not None:
             offers.append(offer)

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max
 
+from analysis.assessment import assess
 from analysis.matching import ClaimIndex, ClaimText, build_index
 from claims.models import Claim
 from sources.addresses import InvalidSourceURL, normalise_url
@@ -151,7 +152,12 @@ def claims_match(
         matches = index.search(text, limit=scan, min_score=floor)
         visible = Claim.objects.visible_to(user).in_bulk([m.claim_id for m in matches])
         found = [
-            ClaimMatch(visible[m.claim_id], m.score, m.passage, m.score >= limits.strong_at)
+            ClaimMatch(
+                visible[m.claim_id],
+                m.score,
+                m.passage,
+                m.score >= limits.strong_at and read_as_related(visible[m.claim_id].text, text),
+            )
             for m in matches
             if m.claim_id in visible
         ]
@@ -169,8 +175,15 @@ def claims_like(*, text: str, limit: int = 5) -> list[ClaimMatch]:
     return [
         ClaimMatch(claims[m.claim_id], m.score, m.passage, True)
         for m in matches
-        if m.claim_id in claims
+        if m.claim_id in claims and read_as_related(claims[m.claim_id].text, text)
     ]
+
+
+def read_as_related(claim: str, text: str) -> bool:
+    """Whether the assessor reads `text` as speaking to `claim` at all. Matching and the
+    assessor keep one notion of relatedness: a page the assessor would label `unrelated`
+    is never a strong match, whatever its words have in common with the claim."""
+    return assess(claim, text, method=settings.FACTCHECK_ASSESS_METHOD).stance != "unrelated"
 
 
 def url_text(*, url: str, user: Any) -> str:

@@ -48,3 +48,30 @@ def test_matching_lexically_loads_neither_torch_nor_the_embedding_model() -> Non
     report = json.loads(result.stdout)
     assert report["matched"] == [1]
     assert report["loaded"] == []
+
+
+MODEL_READING = """
+import json, sys
+from analysis.assessment import assess
+reading = assess("Chery will build cars in the UK", "Chery denied it will build cars in the UK.",
+                 method="model")
+print(json.dumps({"stance": reading.stance,
+                  "loaded": sorted(n for n in ("sklearn", "scipy", "numpy") if n in sys.modules)}))
+"""
+
+
+def test_the_model_method_predicts_without_loading_scikit_learn() -> None:
+    """In a fresh interpreter: this test module itself imports nothing of scikit-learn, and
+    the check is what the child process loaded."""
+    result = subprocess.run(
+        [sys.executable, "-c", MODEL_READING],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    reading = json.loads(result.stdout.strip().splitlines()[-1])
+    assert reading["stance"] in ("supports", "refutes", "discusses", "unrelated")
+    assert reading["loaded"] == []

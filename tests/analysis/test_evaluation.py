@@ -16,17 +16,25 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from analysis.assessment.evaluation import evaluate_own_set, fnc_baselines, load_own_set, score_fnc
+from analysis.assessment import STANCES
+from analysis.assessment.evaluation import (
+    claim_key,
+    evaluate_own_set,
+    fnc_baselines,
+    load_own_set,
+    score_fnc,
+)
 from analysis.assessment.fnc import (
     FncDataMissing,
     FncPair,
+    FncSplit,
     fit_overlap_threshold,
-    is_held_out,
     load_fnc,
     overlap_stances,
     split_fnc,
 )
 from analysis.assessment.metrics import fnc_pair_credit, fnc_weighted_score, score_labels
+from analysis.assessment.reading import CERTAINTIES
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPPORTED = "Northwind Motors will build electric cars at its Leipzig plant"
@@ -113,20 +121,22 @@ def write_fnc(folder: Path, bodies: dict[int, str], stances: list[tuple[str, int
 
 
 def tiny_fnc(folder: Path, bodies: int = 40) -> Path:
-    """Bodies about a car plant, each with a confirming, a denying, a hedged and an
-    unrelated headline."""
+    """Bodies about car plants, one story each, each with a confirming, a denying and a
+    hedged headline of its own, and the next story's confirming headline as unrelated."""
+    towns = [f"Town{n}" for n in range(bodies)]
     texts = {
         n: f'Report {n}.\nNorthwind Motors said "yes": it will build electric cars at its '
-        f"Leipzig plant, a spokesperson confirmed on day {n}."
+        f"{towns[n]} plant, a spokesperson confirmed on day {n}."
         for n in range(bodies)
     }
     stances = []
     for n in texts:
+        town, following = towns[n], towns[(n + 1) % bodies]
         stances += [
-            (SUPPORTED, n, "agree"),
-            ("Northwind Motors denies it will build cars in Leipzig", n, "disagree"),
-            ("Northwind Motors may build cars in Leipzig, sources say", n, "discuss"),
-            ("Volcano erupts on remote island, flights cancelled", n, "unrelated"),
+            (SUPPORTED.replace("Leipzig", town), n, "agree"),
+            (f"Northwind Motors denies it will build cars in {town}", n, "disagree"),
+            (f"Northwind Motors may build cars in {town}, sources say", n, "discuss"),
+            (SUPPORTED.replace("Leipzig", following), n, "unrelated"),
         ]
     return write_fnc(folder, texts, stances)
 
@@ -160,23 +170,89 @@ def test_it_says_where_it_looked_when_the_data_is_missing(tmp_path: Path) -> Non
         load_fnc(tmp_path / "nowhere")
 
 
-def test_the_split_is_deterministic_and_holds_out_about_a_fifth_of_bodies() -> None:
-    held_out = [body_id for body_id in range(5000) if is_held_out(body_id)]
-    assert held_out == [body_id for body_id in range(5000) if is_held_out(body_id)]
-    assert 0.17 < len(held_out) / 5000 < 0.23
+SPLIT_IN_A_CHILD = """
+import json, sys
+from analysis.assessment.fnc import FncPair, split_fnc
+pairs = [FncPair(f"headline {n}", n % 300, f"body {n % 300}", "discusses") for n in range(3000)]
+print(json.dumps(sorted({p.body_id for p in split_fnc(pairs).holdout})))
+"""
 
 
-def test_no_body_is_in_both_parts_of_the_split() -> None:
-    pairs = [FncPair(f"headline {n}", n % 300, f"body {n % 300}", "unrelated") for n in range(3000)]
-    split = split_fnc(pairs)
-    train_bodies = {p.body_id for p in split.train}
-    holdout_bodies = {p.body_id for p in split.holdout}
-    assert train_bodies and holdout_bodies
-    assert not train_bodies & holdout_bodies
-    assert len(split.train) + len(split.holdout) == 3000
-    described = split.describe()
-    assert described["holdout"]["bodies"] == len(holdout_bodies)
-    assert described["train"]["pairs"] == len(split.train)
+def held_out_in_a_process_with(seed: str) -> list[int]:
+    done = subprocess.run(
+        [sys.executable, "-c", SPLIT_IN_A_CHILD],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    held_out: list[int] = json.loads(done.stdout)
+    return held_out
+
+
+def test_the_split_is_the_same_in_processes_with_different_hash_seeds() -> None:
+    first, second = held_out_in_a_process_with("1"), held_out_in_a_process_with("2")
+    assert first == second
+    assert 0.1 < len(first) / 300 < 0.3
+
+
+def story_pairs(stories: int = 60) -> list[FncPair]:
+    """Each story: two headlines and two bodies, related both ways; plus unrelated pairs
+    of each headline with the next story's first body. Story 0's first body is filed
+    again under another id in story 1, word for word but spaced differently."""
+    pairs = []
+    for n in range(stories):
+        bodies = [(2 * n, f"Body one of story {n}."), (2 * n + 1, f"Body two of story {n}.")]
+        for headline in (f"Headline A of story {n}", f"Headline B of story {n}"):
+            pairs += [FncPair(headline, i, text, "supports") for i, text in bodies]
+            following = (n + 1) % stories
+            pairs.append(
+                FncPair(headline, 2 * following, f"Body one of story {following}.", "unrelated")
+            )
+    pairs.append(FncPair("Headline A of story 1", 999, "Body  one of story 0.", "discusses"))
+    return pairs
+
+
+def test_no_headline_and_no_body_text_is_in_both_parts_of_the_split() -> None:
+    split = split_fnc(story_pairs())
+    for part in ("headline", "body"):
+        train = {" ".join(getattr(p, part).split()) for p in split.train}
+        holdout = {" ".join(getattr(p, part).split()) for p in split.holdout}
+        assert train and holdout
+        assert not train & holdout, part
+    assert split.describe()["holdout"]["headlines"] == len({p.headline for p in split.holdout})
+
+
+def test_held_out_headlines_keep_unrelated_pairs_with_held_out_bodies() -> None:
+    split = split_fnc(story_pairs())
+    unrelated = [p for p in split.holdout if p.stance == "unrelated"]
+    held_out_headlines = {p.headline for p in split.holdout if p.stance != "unrelated"}
+    assert len(unrelated) == len(held_out_headlines)
+    for pair in unrelated:
+        story = pair.headline.rsplit(" ", 1)[1]
+        assert not pair.body.rstrip(".").endswith(f"story {story}")
+    assert split.dropped > 0
+
+
+def test_the_baseline_threshold_is_fitted_on_the_training_part_not_the_hold_out() -> None:
+    def pair(headline: str, body: str, stance: str) -> FncPair:
+        return FncPair(headline, 1, body, stance)
+
+    train = [
+        pair("gamma delta epsilon", "gamma delta epsilon", "supports"),
+        pair("kappa lambda sigma", "omega", "unrelated"),
+    ]
+    # Fitted here, the threshold would fall near 0.17 and call the related pair related.
+    holdout = [
+        pair("gamma delta epsilon", "gamma words", "discusses"),
+        pair("kappa lambda sigma", "omega", "unrelated"),
+    ]
+    baselines = fnc_baselines(FncSplit(train=train, holdout=holdout), holdout)
+    [name] = [name for name in baselines if name.startswith("word overlap")]
+    assert "0.50" in name
+    assert baselines[name].stance.classes["discusses"].recall == 0.0
 
 
 def test_the_overlap_threshold_separates_related_from_unrelated_on_training_pairs() -> None:
@@ -219,7 +295,7 @@ def labelled_row(n: int, part: str, **changes: str) -> dict[str, str]:
     row = {
         "id": f"t{n}",
         "subject": "industry",
-        "claim": SUPPORTED,
+        "claim": SUPPORTED if part == "dev" else SUPPORTED.replace("Leipzig", "Dresden"),
         "text": confirmed if n % 2 else OTHER_MATTER,
         "stance": "supports" if n % 2 else "unrelated",
         "certainty": "certain" if n % 2 else "unknown",
@@ -263,6 +339,20 @@ def test_it_names_the_line_of_a_bad_labelled_pair(
     )
     with pytest.raises(ValueError, match=message):
         load_own_set(path)
+
+
+def test_it_refuses_a_claim_in_both_dev_and_test(tmp_path: Path) -> None:
+    rows = [labelled_row(0, "dev"), labelled_row(1, "test", claim=SUPPORTED.lower() + ".")]
+    with pytest.raises(ValueError, match="1 claims are in both dev and test"):
+        load_own_set(write_labelled(tmp_path / "mixed.jsonl", rows))
+
+
+def test_the_committed_set_is_split_by_claim_with_every_stance_in_test() -> None:
+    test = load_own_set(split="test")
+    dev_claims = {claim_key(p.claim) for p in load_own_set(split="dev")}
+    assert not dev_claims & {claim_key(p.claim) for p in test}
+    assert {p.stance for p in test} == set(STANCES)
+    assert {p.certainty for p in test} == set(CERTAINTIES)
 
 
 def test_it_names_a_line_that_is_not_json_or_lacks_a_field(tmp_path: Path) -> None:
@@ -340,11 +430,13 @@ def test_the_command_writes_every_figure_as_json(tmp_path: Path) -> None:
         )
     assert "weighted score" in output and "79.53%" in output and "82.02%" in output
     figures: dict[str, Any] = json.loads(target.read_text())
-    assert set(figures) == {"methods", "own_set", "fnc"}
+    assert set(figures) == {"methods", "own_set", "fnc", "emergent"}
+    assert figures["emergent"]["skipped"] == "no data"
     rules = figures["methods"]["rules"]
     assert set(rules["own"]) == {"test", "dev"}
     assert {"stance", "certainty", "speed"} <= set(rules["own"]["test"])
     assert {"weighted_score", "macro_f1", "refutes_f1", "speed"} <= set(rules["fnc"])
+    assert {"ms_per_pair", "p95_ms"} <= set(rules["fnc"]["speed"])
     fnc = figures["fnc"]
     assert fnc["split"]["measured"]["pairs"] == 12
     assert [p["weighted_score"] for p in fnc["published"]] == [79.53, 82.02]
@@ -366,3 +458,45 @@ def test_the_command_exits_non_zero_with_one_line_when_fnc_is_missing(tmp_path: 
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("CommandError: FNC-1 data not found")
     assert str(tmp_path / "nowhere") in line
+
+
+def tiny_emergent(folder: Path, claims: int = 30) -> Path:
+    """Claims with a confirming and a denying headline each, beside an FNC-1 folder."""
+    rows = []
+    for n in range(claims):
+        claim = f"Northwind Motors will build electric cars at its Town{n} plant"
+        rows.append(
+            {
+                "id": f"claim-{n}",
+                "text": claim,
+                "evidence": [
+                    {"title": f"Northwind confirms Town{n} car plant", "stance": "supports"},
+                    {"title": f"Northwind denies Town{n} car plant report", "stance": "refutes"},
+                ],
+            }
+        )
+    (folder / "emergent").mkdir(parents=True, exist_ok=True)
+    path = folder / "emergent" / "train.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_command_measures_emergent_headlines_held_out_by_claim(tmp_path: Path) -> None:
+    tiny_emergent(tmp_path)
+    target = tmp_path / "eval.json"
+    with override_settings(FACTCHECK_FNC1_DIR=tmp_path / "fnc"):
+        output = run("--set", "emergent", "--json", str(target))
+    assert "Emergent hold-out by claim" in output
+    figures: dict[str, Any] = json.loads(target.read_text())
+    emergent = figures["methods"]["rules"]["emergent"]
+    assert 0 < emergent["pairs"] == figures["emergent"]["holdout"] < 60
+    assert set(emergent["stance"]["classes"]) == {"supports", "refutes", "discusses"}
+    assert emergent["accuracy"] > 0.5
+
+
+def test_the_command_refuses_emergent_without_the_data(tmp_path: Path) -> None:
+    with (
+        override_settings(FACTCHECK_FNC1_DIR=tmp_path / "fnc"),
+        pytest.raises(CommandError, match="Emergent data not found"),
+    ):
+        run("--set", "emergent")

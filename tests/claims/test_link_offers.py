@@ -203,3 +203,31 @@ def test_the_claim_page_and_the_review_queue_show_open_offers(editor_client, off
     queue = editor_client.get(reverse("admin:claims_claim_review_queue")).content.decode()
     assert "1 source offered as evidence" in queue
     assert reverse("admin:claims_linkoffer_changelist") in queue
+
+
+# Other claims about Corvid and Swindon make the vans claim's remaining words (electric,
+# vans, factory) weigh most for matching, which weighs words by how few claims use them;
+# the assessor weighs them by how rare they are in news, where the names count most.
+ELSEWHERE = "Electric vans roll out of a new factory in Ohio, where Maple Trucks hired 300 workers."
+
+
+@pytest.fixture
+def crowded(vans: Claim, jobs: Claim) -> Claim:
+    claim_create(text="Swindon council will open a new library.")
+    claim_create(text="Corvid Motors will sponsor the Swindon marathon.")
+    return vans
+
+
+def test_a_page_the_assessor_reads_as_unrelated_is_not_offered(crowded):
+    index, limits = matching.claim_index()
+    [match] = index.search(ELSEWHERE, limit=1, min_score=limits.strong_at)
+    assert match.claim_id == crowded.pk  # the words alone would make it a strong match
+    source_add_snapshot(source=SourceFactory.create(), text=ELSEWHERE)
+    assert offers_for(crowded) == []
+
+
+def test_claims_match_never_calls_strong_what_the_assessor_reads_as_unrelated(crowded, editor):
+    found, limits = matching.claims_match(text=ELSEWHERE, user=editor, limit=1)
+    assert found[0].claim == crowded and found[0].score >= limits.strong_at
+    assert found[0].strong is False
+    assert matching.claims_like(text=ELSEWHERE) == []

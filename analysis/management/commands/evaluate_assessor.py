@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from analysis.assessment.emergent import emergent_file, load_emergent, split_emergent
 from analysis.assessment.evaluation import (
     METHODS,
     OWN_SET_PATH,
@@ -28,6 +29,7 @@ from analysis.assessment.evaluation import (
     Predict,
     Timing,
     describe_fnc_split,
+    evaluate_emergent,
     evaluate_fnc,
     evaluate_own_set,
     fnc_baselines,
@@ -72,7 +74,10 @@ def confusion_table(scores: Scores, indent: str = "    ") -> list[str]:
 
 def speed_line(timing: Timing) -> str:
     figures = timing.as_dict()
-    return f"{figures['pairs_per_second']:,.0f} pairs/s ({figures['ms_per_pair']:.2f} ms a pair)"
+    return (
+        f"{figures['pairs_per_second']:,.0f} pairs/s ({figures['ms_per_pair']:.2f} ms a pair, "
+        f"p95 {figures['p95_ms']:.2f} ms)"
+    )
 
 
 def own_summary_line(part: str, result: OwnSetResult) -> str:
@@ -141,9 +146,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--set",
             dest="which",
-            choices=("own", "fnc", "all"),
+            choices=("own", "fnc", "emergent", "all"),
             default="all",
-            help="Which data (default all: FNC-1 is skipped, with a note, when it is missing).",
+            help="Which data (default all: FNC-1 and Emergent are skipped, with a note, when "
+            "they are missing).",
         )
         parser.add_argument(
             "--split",
@@ -180,6 +186,8 @@ class Command(BaseCommand):
             figures["own_set"] = self.own_set(methods, figures["methods"], options)
         if options["which"] in ("fnc", "all"):
             figures["fnc"] = self.fnc(methods, figures["methods"], options)
+        if options["which"] in ("emergent", "all"):
+            figures["emergent"] = self.emergent(methods, figures["methods"], options)
         if options["json"] is not None:
             self.write_json(options["json"], figures)
 
@@ -271,12 +279,40 @@ class Command(BaseCommand):
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read FNC-1 data in {directory}: {exc}") from None
 
+    def emergent(
+        self, methods: dict[str, Predict], per_method: dict[str, Any], options: dict[str, Any]
+    ) -> dict[str, Any]:
+        path = emergent_file(Path(settings.FACTCHECK_FNC1_DIR))
+        if not path.is_file():
+            if options["which"] == "emergent":
+                raise CommandError(f"Emergent data not found: no {path}.")
+            self.stdout.write(f"\nEmergent skipped: no {path}.")
+            return {"path": str(path), "skipped": "no data"}
+        try:
+            split = split_emergent(load_emergent(path))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read Emergent data: {exc}") from None
+        self.stdout.write(
+            f"\nEmergent hold-out by claim: {len(split.holdout)} headlines of "
+            f"{len({p.claim_id for p in split.holdout})} claims (training part "
+            f"{len(split.train)} headlines; published anchor 0.733 accuracy)"
+        )
+        for name, predict in methods.items():
+            result = evaluate_emergent(split.holdout, predict)
+            self.stdout.write(
+                f"  {name}: accuracy {result.stance.accuracy:.3f}, macro-F1 "
+                f"{result.stance.macro_f1:.3f}; {speed_line(result.timing)}"
+            )
+            per_method[name]["emergent"] = result.as_dict()
+        return {"path": str(path), "holdout": len(split.holdout), "train": len(split.train)}
+
     def write_split(self, split: dict[str, Any], measured: int) -> None:
         train, holdout = split["train"], split["holdout"]
         self.stdout.write(
-            f"\nFNC-1 split by body ({split['holdout_percent_of_bodies']}% of bodies held out "
-            f"by a stable hash of the body id): training part {train['pairs']:,} pairs, "
-            f"{train['bodies']:,} bodies; hold-out {holdout['pairs']:,} pairs, "
+            f"\nFNC-1 split by claim ({split['holdout_percent_of_stories']}% of stories held "
+            f"out by a stable hash; no headline or body text on both sides): training part "
+            f"{train['pairs']:,} pairs, {train['headlines']:,} headlines, {train['bodies']:,} "
+            f"bodies; hold-out {holdout['pairs']:,} pairs, {holdout['headlines']:,} headlines, "
             f"{holdout['bodies']:,} bodies; measured {measured:,} hold-out pairs."
         )
 
