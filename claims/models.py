@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.permissions import sees_unpublished
+from claims.search import ClaimSearchDocument
 from sources.models import Source
 
 # Editors' notes: a verdict's reasons, a claim's context, a quotation.
@@ -142,6 +144,10 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Written by the database from text, context and claimant (claims.search).
+    search_vector = models.GeneratedField(
+        expression=ClaimSearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -416,3 +422,8 @@ class ClaimEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Claim events are append-only.")
         super().save(*args, **kwargs)
+
+
+# Models of their own module, registered with the app here.
+from claims.tallies import ClaimListRevision as ClaimListRevision  # noqa: E402
+from claims.tallies import TagCount as TagCount  # noqa: E402

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
-from claims.models import Claim, Evidence, VerdictChange
+from claims import search
+from claims.models import Claim, ClaimListRevision, Evidence, Tag, VerdictChange
 from sources.models import Source
 
 # The longest search a reader or API caller may type, in characters.
@@ -22,21 +22,27 @@ SEARCH_MAX = 200
 
 
 def claims_search(claims: QuerySet[Claim], words: str) -> QuerySet[Claim]:
-    """Full-text search on text and context: PostgreSQL's when there, words otherwise."""
+    """Claims matching the words: full-text (websearch syntax, the last word also as a
+    prefix) through the stored document's index; when nothing matches, words spelt alike
+    (trigrams). SQLite: every word somewhere in the text, context or claimant."""
     words = words.strip()
     if not words:
         return claims
-    if connection.vendor == "postgresql":
-        vector = SearchVector("text", weight="A", config="english") + SearchVector(
-            "context", weight="B", config="english"
-        )
-        return claims.annotate(search=vector).filter(
-            search=SearchQuery(words, search_type="websearch", config="english")
-        )
-    condition = Q()
-    for word in words.split():
-        condition &= Q(text__icontains=word) | Q(context__icontains=word)
-    return claims.filter(condition)
+    if connection.vendor != "postgresql":
+        return search.words_contained(claims, words)
+    found = search.full_text_matches(claims, words)
+    if found.exists():
+        return found
+    return search.near_spellings(claims, words)
+
+
+def claims_by_relevance(claims: QuerySet[Claim], words: str) -> QuerySet[Claim]:
+    """Searched claims in the order a reader wants them: most relevant first among the
+    newest matches, newest first where there is no ranking (SQLite) or no query."""
+    words = words.strip()
+    if not words or connection.vendor != "postgresql":
+        return claims.order_by("-updated_at", "-id")
+    return search.ranked(claims, words)
 
 
 def claims_filter(
@@ -73,6 +79,30 @@ def claims_filter(
         cited = Evidence.objects.live().filter(claim=OuterRef("pk"), source__publisher_id=publisher)
         claims = claims.filter(Exists(cited))
     return claims_search(claims, q)
+
+
+def claims_change_marks() -> tuple[datetime.datetime | None, datetime.datetime | None, int | None]:
+    """Values that move whenever any list of claims may show something new: the latest edit,
+    the latest firmness, and (PostgreSQL) the revision that removals and tag renames move.
+    Two index lookups and a one-row read, however many claims; SQLite counts instead."""
+    marks = Claim.objects.order_by().aggregate(
+        changed=Max("updated_at"), computed=Max("firmness_computed_at")
+    )
+    if connection.vendor == "postgresql":
+        removed = ClaimListRevision.objects.values_list("revision", flat=True).first()
+    else:
+        removed = Claim.objects.count()
+    return marks["changed"], marks["computed"], removed
+
+
+def tags_in_use(*, published_only: bool) -> QuerySet[Tag]:
+    """Tags that at least one claim carries (one published claim, for readers), from the
+    counts the database keeps on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        counted = "count__published_claims__gt" if published_only else "count__claims__gt"
+        return Tag.objects.filter(**{counted: 0})
+    claims = Claim.objects.published() if published_only else Claim.objects.all()
+    return Tag.objects.filter(claims__in=claims.order_by().values("pk")).distinct()
 
 
 def claim_detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:

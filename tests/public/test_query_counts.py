@@ -13,7 +13,7 @@ from tests.factories import EvidenceFactory, SourceFactory
 
 # The claim and its stamp; tags; evidence with sources and publishers; firmness history; events.
 CLAIM_PAGE_QUERIES = 5
-# The stamp; the count; the rows; their tags; the tags for the filter.
+# The stamp (latest changes, revision); the rows; their tags; the tags for the filter.
 LIST_QUERIES = 5
 
 

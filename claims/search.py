@@ -1,0 +1,98 @@
+"""Full-text search over claims: the stored document, the query a reader's words make, and
+the fallbacks (misspellings on PostgreSQL, plain substrings on SQLite).
+
+The document is a generated column (`Claim.search_vector`), so every way a row is written,
+bulk inserts and COPY included, keeps it right; a GIN index answers `@@` without reading
+the table, and a trigram index answers the misspelling fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import models
+from django.db.models import F, Q, QuerySet, Value
+
+CONFIG = "english"
+# Column, weight: what a claim says counts most, then its context, then who said it.
+WEIGHTED_COLUMNS = (("text", "A"), ("context", "B"), ("claimant", "C"))
+# The last word typed, when it is a plain word: matched as a prefix ("cher" finds Chery).
+LAST_WORD = re.compile(r"(?:^|\s)(\w+)$")
+# Results are ranked among this many of the newest matches: a common word matches a large
+# part of the table, and ranking all of it would cost what the index saved.
+RANK_WINDOW = 400
+# Only plain words are respelt: quotes and -exclusions say exactly what the reader wants.
+PLAIN_WORDS = re.compile(r"[\w\s]+")
+
+
+class ClaimSearchDocument(models.Expression):
+    """The generated column's expression. Compiled only for DDL, against the claims table
+    alone, so the columns are unqualified. Without full-text search (SQLite) it is NULL."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return "NULL", ()
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        parts = [
+            f"setweight(to_tsvector('{CONFIG}'::regconfig, "
+            f"coalesce({connection.ops.quote_name(column)}, '')), '{weight}')"
+            for column, weight in WEIGHTED_COLUMNS
+        ]
+        return " || ".join(parts), ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClaimSearchDocument)
+
+    def __hash__(self) -> int:
+        return hash(ClaimSearchDocument)
+
+
+def search_query(words: str) -> SearchQuery:
+    """websearch syntax ("quoted phrases", or, -not); the last word also as a prefix."""
+    query = SearchQuery(words, search_type="websearch", config=CONFIG)
+    last = LAST_WORD.search(words)
+    if last is None:
+        return query
+    head = words[: last.start(1)].strip()
+    prefix = SearchQuery(f"{last.group(1)}:*", search_type="raw", config=CONFIG)
+    if head:
+        prefix = SearchQuery(head, search_type="websearch", config=CONFIG) & prefix
+    return query | prefix
+
+
+def full_text_matches(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
+    return claims.filter(search_vector=search_query(words))
+
+
+def near_spellings(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
+    """Claims whose text or claimant holds something spelt like the words (pg_trgm's word
+    similarity, through the trigram indexes): "Cheri" finds Chery."""
+    if not PLAIN_WORDS.fullmatch(words):
+        return claims.none()
+    return claims.filter(
+        Q(TrigramWordSimilar(F("text"), Value(words)))
+        | Q(TrigramWordSimilar(F("claimant"), Value(words)))
+    )
+
+
+def ranked(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
+    """The newest RANK_WINDOW matches, most relevant first (ties: newest first)."""
+    newest = claims.order_by("-updated_at", "-id").values("pk")[:RANK_WINDOW]
+    window = claims.model.objects.filter(pk__in=newest)
+    rank = SearchRank(F("search_vector"), search_query(words))
+    return window.annotate(rank=rank).order_by("-rank", "-updated_at", "-id")
+
+
+def words_contained(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
+    """SQLite's search: every word somewhere in the text, context or claimant."""
+    condition = Q()
+    for word in words.split():
+        condition &= (
+            Q(text__icontains=word) | Q(context__icontains=word) | Q(claimant__icontains=word)
+        )
+    return claims.filter(condition)
