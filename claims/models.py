@@ -134,7 +134,7 @@ class Claim(models.Model):
 
     firmness_score = models.PositiveSmallIntegerField(default=0, db_index=True)
     firmness_level = models.CharField(
-        max_length=12, choices=Level.choices, default=Level.NO_EVIDENCE, db_index=True
+        max_length=12, choices=Level.choices, default=Level.NO_EVIDENCE
     )
     firmness_explanation = models.JSONField(default=list, blank=True)
     firmness_computed_at = models.DateTimeField(null=True, blank=True)
@@ -153,6 +153,14 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        # The lists' filters, newest first (scanned backwards); firmness_computed_at for
+        # the lists' stamp (a MAX through the index).
+        indexes = [
+            models.Index(fields=["published", "updated_at", "id"], name="claim_published_updated"),
+            models.Index(fields=["verdict", "updated_at", "id"], name="claim_verdict_updated"),
+            models.Index(fields=["firmness_level", "updated_at", "id"], name="claim_level_updated"),
+            models.Index(fields=["firmness_computed_at"], name="claim_firmness_computed"),
+        ]
 
     def __str__(self) -> str:
         return self.text

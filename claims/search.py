@@ -81,8 +81,9 @@ def near_spellings(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
 
 
 def ranked(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
-    """The newest RANK_WINDOW matches, most relevant first (ties: newest first)."""
-    newest = claims.order_by("-updated_at", "-id").values("pk")[:RANK_WINDOW]
+    """The newest RANK_WINDOW matches, most relevant first (ties: newest first). Their ids
+    are read first: as a subquery, the planner may hash-join it against the whole table."""
+    newest = list(claims.order_by("-updated_at", "-id").values_list("pk", flat=True)[:RANK_WINDOW])
     window = claims.model.objects.filter(pk__in=newest)
     rank = SearchRank(F("search_vector"), search_query(words))
     return window.annotate(rank=rank).order_by("-rank", "-updated_at", "-id")

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from claims.api.filters import ClaimFilter
+from claims.api.rows import LIST_COLUMNS, claim_list_rows
 from claims.api.serializers import (
     ClaimCreateSerializer,
     ClaimDetailSerializer,
@@ -150,6 +151,13 @@ class ClaimViewSet(
         ]
         detail = f"{exc} Send allow_duplicate: true to record it anyway."
         return DuplicateClaimsSerializer({"detail": detail, "duplicate_of": found}).data
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Rows from `.values()` of the columns shown (claims.api.rows); ClaimListSerializer
+        documents them."""
+        claims = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(claims.values(*LIST_COLUMNS))
+        return self.get_paginated_response(claim_list_rows(page or [], request))
 
     @extend_schema(
         parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
