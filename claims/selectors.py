@@ -30,11 +30,12 @@ def claims_search(claims: QuerySet[Claim], words: str) -> QuerySet[Claim]:
         return claims
     if connection.vendor != "postgresql":
         return search.words_contained(claims, words)
-    found = search.full_text_matches(claims, words)
-    # Probed in the lists' order, so the plan walks an index for a common word (exists()
-    # would let PostgreSQL scan the table until its first match).
-    if found.order_by("-updated_at", "-id").values_list("pk", flat=True)[:1]:
-        return found
+    condition = search.full_text_condition(words)
+    few = search.few_matches(claims, condition)
+    if few is None:  # a common word: the lists' index order finds a page at once
+        return claims.filter(condition)
+    if few:  # a rare one: the lists read these rows by id
+        return claims.filter(pk__in=few)
     return search.near_spellings(claims, words)
 
 

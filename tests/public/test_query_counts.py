@@ -15,9 +15,10 @@ from tests.factories import EvidenceFactory, SourceFactory
 CLAIM_PAGE_QUERIES = 5
 # The stamp (latest changes, revision); the rows; their tags; the tags for the filter.
 LIST_QUERIES = 5
-# A search first probes for a full-text match (else it respells), then reads the ids of
-# the newest matches to rank them.
-SEARCH_QUERIES = 2
+# A search first reads whether the newest claims match; a rare word's matches are then read
+# through the GIN bitmap (between a SET and a RESET of the planner's settings); then the
+# ids of the newest matches, to rank them.
+SEARCH_QUERIES = 5
 
 
 def claim_with(evidence: int) -> Claim:
