@@ -159,6 +159,12 @@ class Claim(models.Model):
             models.Index(fields=["published", "updated_at", "id"], name="claim_published_updated"),
             models.Index(fields=["verdict", "updated_at", "id"], name="claim_verdict_updated"),
             models.Index(fields=["firmness_level", "updated_at", "id"], name="claim_level_updated"),
+            # Both together: a rare pairing (confirmed evidence, verdict false) would
+            # otherwise walk every row of one of them.
+            models.Index(
+                fields=["verdict", "firmness_level", "updated_at", "id"],
+                name="claim_verdict_level_updated",
+            ),
             models.Index(fields=["firmness_computed_at"], name="claim_firmness_computed"),
         ]
 
