@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Collection
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from claims import search
 from claims.models import Claim, ClaimListRevision, Evidence, Tag, VerdictChange
@@ -108,15 +108,26 @@ def tags_in_use(*, published_only: bool) -> QuerySet[Tag]:
     return Tag.objects.filter(claims__in=claims.order_by().values("pk")).distinct()
 
 
-def claim_detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Claims with what a full view of one shows: tags, evidence and verdict history."""
+def claim_detail_lookups() -> tuple[str | Prefetch, ...]:
+    """What a full view of a claim shows besides the claim: tags, evidence, verdict history."""
     evidence = Evidence.objects.select_related("source__publisher").order_by("created_at", "id")
     history = VerdictChange.objects.select_related("changed_by").prefetch_related("evidence")
-    return claims.prefetch_related(
+    return (
         "tags",
         Prefetch("evidence", queryset=evidence),
         Prefetch("verdict_changes", queryset=history),
     )
+
+
+def claim_detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    return claims.prefetch_related(*claim_detail_lookups())
+
+
+def claim_detail_prefetch(claim: Claim) -> Claim:
+    """A claim already read, given what claim_detail_queryset would have: for a view that
+    first decides on the claim's ETag alone (a 304 reads nothing more)."""
+    prefetch_related_objects([claim], *claim_detail_lookups())
+    return claim
 
 
 def sources_cited_by_published_claims(sources: QuerySet[Source]) -> QuerySet[Source]:

@@ -34,7 +34,7 @@ from claims.api.serializers import (
 )
 from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, Evidence
-from claims.selectors import claim_detail_queryset
+from claims.selectors import claim_detail_prefetch, claim_detail_queryset
 from claims.services.changes import ClaimVersionConflict
 from claims.services.claims import (
     ClaimLooksDuplicate,
@@ -95,9 +95,7 @@ class ClaimViewSet(
 
     def get_queryset(self) -> QuerySet[Claim]:
         claims = Claim.objects.visible_to(self.request.user)
-        return (
-            claim_detail_queryset(claims) if self.action in {"retrieve", "claimreview"} else claims
-        )
+        return claim_detail_queryset(claims) if self.action == "claimreview" else claims
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         classes: dict[str, type[BaseSerializer]] = {
@@ -170,6 +168,7 @@ class ClaimViewSet(
         claim = self.get_object()
         if request.headers.get("If-None-Match") == claim.etag:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": claim.etag})
+        claim = claim_detail_prefetch(claim)
         body = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
         return Response(body, headers={"ETag": claim.etag})
 
