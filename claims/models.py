@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.permissions import sees_unpublished
+from claims.search import ClaimSearchDocument
 from sources.models import Source
 
 # Editors' notes: a verdict's reasons, a claim's context, a quotation.
@@ -132,7 +134,7 @@ class Claim(models.Model):
 
     firmness_score = models.PositiveSmallIntegerField(default=0, db_index=True)
     firmness_level = models.CharField(
-        max_length=12, choices=Level.choices, default=Level.NO_EVIDENCE, db_index=True
+        max_length=12, choices=Level.choices, default=Level.NO_EVIDENCE
     )
     firmness_explanation = models.JSONField(default=list, blank=True)
     firmness_computed_at = models.DateTimeField(null=True, blank=True)
@@ -142,11 +144,29 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Written by the database from text, context and claimant (claims.search).
+    search_vector = models.GeneratedField(
+        expression=ClaimSearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        # The lists' filters, newest first (scanned backwards); firmness_computed_at for
+        # the lists' stamp (a MAX through the index).
+        indexes = [
+            models.Index(fields=["published", "updated_at", "id"], name="claim_published_updated"),
+            models.Index(fields=["verdict", "updated_at", "id"], name="claim_verdict_updated"),
+            models.Index(fields=["firmness_level", "updated_at", "id"], name="claim_level_updated"),
+            # Both together: a rare pairing (confirmed evidence, verdict false) would
+            # otherwise walk every row of one of them.
+            models.Index(
+                fields=["verdict", "firmness_level", "updated_at", "id"],
+                name="claim_verdict_level_updated",
+            ),
+            models.Index(fields=["firmness_computed_at"], name="claim_firmness_computed"),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -416,3 +436,8 @@ class ClaimEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Claim events are append-only.")
         super().save(*args, **kwargs)
+
+
+# Models of their own module, registered with the app here.
+from claims.tallies import ClaimListRevision as ClaimListRevision  # noqa: E402
+from claims.tallies import TagCount as TagCount  # noqa: E402

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from claims.models import Claim, Evidence, VerdictChange
+from claims import search
+from claims.models import Claim, ClaimListRevision, Evidence, Tag, VerdictChange
 from sources.models import Source
 
 # The longest search a reader or API caller may type, in characters.
@@ -22,21 +22,30 @@ SEARCH_MAX = 200
 
 
 def claims_search(claims: QuerySet[Claim], words: str) -> QuerySet[Claim]:
-    """Full-text search on text and context: PostgreSQL's when there, words otherwise."""
+    """Claims matching the words: full-text (websearch syntax, the last word also as a
+    prefix) through the stored document's index; when nothing matches, words spelt alike
+    (trigrams). SQLite: every word somewhere in the text, context or claimant."""
     words = words.strip()
     if not words:
         return claims
-    if connection.vendor == "postgresql":
-        vector = SearchVector("text", weight="A", config="english") + SearchVector(
-            "context", weight="B", config="english"
-        )
-        return claims.annotate(search=vector).filter(
-            search=SearchQuery(words, search_type="websearch", config="english")
-        )
-    condition = Q()
-    for word in words.split():
-        condition &= Q(text__icontains=word) | Q(context__icontains=word)
-    return claims.filter(condition)
+    if connection.vendor != "postgresql":
+        return search.words_contained(claims, words)
+    condition = search.full_text_condition(words)
+    few = search.few_matches(claims, condition)
+    if few is None:  # a common word: the lists' index order finds a page at once
+        return claims.filter(condition)
+    if few:  # a rare one: the lists read these rows by id
+        return claims.filter(pk__in=few)
+    return search.near_spellings(claims, words)
+
+
+def claims_by_relevance(claims: QuerySet[Claim], words: str) -> QuerySet[Claim]:
+    """Searched claims in the order a reader wants them: most relevant first among the
+    newest matches, newest first where there is no ranking (SQLite) or no query."""
+    words = words.strip()
+    if not words or connection.vendor != "postgresql":
+        return claims.order_by("-updated_at", "-id")
+    return search.ranked(claims, words)
 
 
 def claims_filter(
@@ -75,15 +84,50 @@ def claims_filter(
     return claims_search(claims, q)
 
 
-def claim_detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Claims with what a full view of one shows: tags, evidence and verdict history."""
+def claims_change_marks() -> tuple[datetime.datetime | None, datetime.datetime | None, int | None]:
+    """Values that move whenever any list of claims may show something new: the latest edit,
+    the latest firmness, and (PostgreSQL) the revision that removals and tag renames move.
+    Two index lookups and a one-row read, however many claims; SQLite counts instead."""
+    marks = Claim.objects.order_by().aggregate(
+        changed=Max("updated_at"), computed=Max("firmness_computed_at")
+    )
+    if connection.vendor == "postgresql":
+        removed = ClaimListRevision.objects.values_list("revision", flat=True).first()
+    else:
+        removed = Claim.objects.count()
+    return marks["changed"], marks["computed"], removed
+
+
+def tags_in_use(*, published_only: bool) -> QuerySet[Tag]:
+    """Tags that at least one claim carries (one published claim, for readers), from the
+    counts the database keeps on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        counted = "count__published_claims__gt" if published_only else "count__claims__gt"
+        return Tag.objects.filter(**{counted: 0})
+    claims = Claim.objects.published() if published_only else Claim.objects.all()
+    return Tag.objects.filter(claims__in=claims.order_by().values("pk")).distinct()
+
+
+def claim_detail_lookups() -> tuple[str | Prefetch, ...]:
+    """What a full view of a claim shows besides the claim: tags, evidence, verdict history."""
     evidence = Evidence.objects.select_related("source__publisher").order_by("created_at", "id")
     history = VerdictChange.objects.select_related("changed_by").prefetch_related("evidence")
-    return claims.prefetch_related(
+    return (
         "tags",
         Prefetch("evidence", queryset=evidence),
         Prefetch("verdict_changes", queryset=history),
     )
+
+
+def claim_detail_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    return claims.prefetch_related(*claim_detail_lookups())
+
+
+def claim_detail_prefetch(claim: Claim) -> Claim:
+    """A claim already read, given what claim_detail_queryset would have: for a view that
+    first decides on the claim's ETag alone (a 304 reads nothing more)."""
+    prefetch_related_objects([claim], *claim_detail_lookups())
+    return claim
 
 
 def sources_cited_by_published_claims(sources: QuerySet[Source]) -> QuerySet[Source]:

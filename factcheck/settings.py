@@ -245,10 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["factcheck.api.parsers.BoundedJSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "factcheck.api.throttling.AnonThrottle",
-        "factcheck.api.throttling.UserThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["factcheck.api.throttling.CallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("FACTCHECK_API_ANON_RATE", "300/min"),
         "user": env_rate("FACTCHECK_API_USER_RATE", "3000/min"),

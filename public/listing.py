@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 
 from claims.models import Claim, Level, Tag, Verdict
-from claims.selectors import SEARCH_MAX, claims_filter
+from claims.selectors import (
+    SEARCH_MAX,
+    claims_by_relevance,
+    claims_change_marks,
+    claims_filter,
+    tags_in_use,
+)
 from public.caching import Stamp, latest
 
 PAGE_SIZE = 20
@@ -56,22 +63,80 @@ def filtered_claims(claims: QuerySet[Claim], filters: dict[str, Any]) -> QuerySe
     )
 
 
-def list_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    return claims.order_by("-updated_at", "-id").prefetch_related("tags")
+# The columns a row of the list shows: never the explanation or the search document.
+ROW_COLUMNS = (
+    "id",
+    "slug",
+    "text",
+    "claimant",
+    "verdict",
+    "published",
+    "updated_at",
+    "expected_by",
+    "firmness_score",
+    "firmness_level",
+)
+# Deeper pages are read by offset; past this one the list starts again at page 1.
+MAX_PAGE = 1000
 
 
-def list_stamp(claims: QuerySet[Claim], query: str, editor: bool) -> Stamp:
-    """One aggregate: a claim that changes moves its updated_at, a recomputed firmness its
-    firmness_computed_at, and one that leaves or joins the list moves the count."""
-    row = claims.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        changed=Max("updated_at"),
-        computed=Max("firmness_computed_at"),
-    )
-    parts = (query, editor, row["count"], row["changed"], row["computed"])
-    return Stamp(parts=parts, modified=latest(row["changed"], row["computed"]))
+def list_rows(claims: QuerySet[Claim], words: str = "") -> QuerySet[Claim]:
+    """Newest change first; most relevant first when the reader searched."""
+    return claims_by_relevance(claims, words).only(*ROW_COLUMNS).prefetch_related("tags")
 
 
-def tag_choices(claims: QuerySet[Claim]) -> QuerySet[Tag]:
+@dataclass(frozen=True)
+class ListPage:
+    """A page of rows and whether another follows, found by reading one row more than the
+    page shows: the list is never counted. The total is known on the last page alone."""
+
+    number: int
+    object_list: list[Claim]
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def total(self) -> int | None:
+        return None if self.has_next else (self.number - 1) * PAGE_SIZE + len(self.object_list)
+
+
+def list_page(rows: QuerySet[Claim], asked: str | None) -> ListPage:
+    """The page asked for; page 1 when the number is not one, or is past the end."""
+    number = page_number(asked)
+    start = (number - 1) * PAGE_SIZE
+    found = list(rows[start : start + PAGE_SIZE + 1])
+    if not found and number > 1:
+        return list_page(rows, None)
+    return ListPage(number, found[:PAGE_SIZE], has_next=len(found) > PAGE_SIZE)
+
+
+def page_number(asked: str | None) -> int:
+    try:
+        number = int(asked or "1")
+    except ValueError:
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
+
+
+def list_stamp(query: str, editor: bool) -> Stamp:
+    """From values the database keeps, not from the list: any change to any claim moves
+    it, and then every list's ETag changes (rarely needed, never wrong)."""
+    changed, computed, removed = claims_change_marks()
+    parts = (query, editor, changed, computed, removed)
+    return Stamp(parts=parts, modified=latest(changed, computed))
+
+
+def tag_choices(editor: bool) -> QuerySet[Tag]:
     """Tags that the reader's claims carry, for the filter."""
-    return Tag.objects.filter(claims__in=claims.order_by().values("pk")).distinct()
+    return tags_in_use(published_only=not editor)

@@ -8,7 +8,6 @@ in responses no cache may keep.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -19,9 +18,9 @@ from claims.permissions import sees_unpublished
 from public.caching import respond
 from public.context import claim_page_context, claim_stamp, page_claims, prefetch_page
 from public.listing import (
-    PAGE_SIZE,
     ClaimFilters,
     filtered_claims,
+    list_page,
     list_rows,
     list_stamp,
     tag_choices,
@@ -45,7 +44,7 @@ def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
     """A tag exists for a reader only once a claim they may see carries it: an unpublished
     claim's tag must not be found by guessing its address."""
     found = get_object_or_404(Tag, slug=tag)
-    if not Claim.objects.visible_to(request.user).filter(tags=found).exists():
+    if not tag_choices(sees_unpublished(request.user)).filter(pk=found.pk).exists():
         raise Http404("No published claim carries this tag.")
     return listing(request, tag=found)
 
@@ -55,16 +54,17 @@ def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
     if not filters.is_valid():
         return render(request, "claims/bad_request.html", {"form": filters}, status=400)
     editor = sees_unpublished(request.user)
-    visible = Claim.objects.visible_to(request.user)
-    claims = filtered_claims(visible.filter(tags=tag) if tag else visible, filters.cleaned_data)
 
     def build() -> HttpResponse:
-        page = Paginator(list_rows(claims), PAGE_SIZE).get_page(request.GET.get("page"))
+        visible = Claim.objects.visible_to(request.user)
+        claims = filtered_claims(visible.filter(tags=tag) if tag else visible, filters.cleaned_data)
+        rows = list_rows(claims, filters.cleaned_data.get("q") or "")
+        page = list_page(rows, request.GET.get("page"))
         context = {
             "page": page,
             "filters": filters,
             "tag": tag,
-            "tags": tag_choices(Claim.objects.visible_to(request.user)),
+            "tags": tag_choices(editor),
             "verdicts": Verdict.choices,
             "levels": Level.choices,
             "editor": editor,
@@ -72,7 +72,7 @@ def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
         }
         return render(request, "claims/claim_list.html", context)
 
-    stamp = list_stamp(claims, request.GET.urlencode(), editor)
+    stamp = list_stamp(request.get_full_path(), editor)
     return respond(request, stamp, build, shared=not editor)
 
 

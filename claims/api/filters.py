@@ -61,8 +61,13 @@ class ClaimFilter(filters.FilterSet):
     """The declarations validate the query and document it; the filtering itself is
     claims.selectors.claims_filter, which the public list uses too."""
 
-    status = filters.MultipleChoiceFilter(field_name="verdict", choices=Verdict.choices)
-    level = filters.MultipleChoiceFilter(field_name="firmness_level", choices=Level.choices)
+    # distinct=False: no join to deduplicate (django-filter's default adds SELECT DISTINCT).
+    status = filters.MultipleChoiceFilter(
+        field_name="verdict", choices=Verdict.choices, distinct=False
+    )
+    level = filters.MultipleChoiceFilter(
+        field_name="firmness_level", choices=Level.choices, distinct=False
+    )
     tag = filters.CharFilter(field_name="tags__slug", max_length=Tag.NAME_MAX)
     needs_review = StrictBooleanFilter()
     publisher = filters.NumberFilter(

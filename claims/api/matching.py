@@ -28,7 +28,7 @@ from factcheck.api.errors import Conflict
 from factcheck.api.fields import MAX_ID, NumberField, TextField
 from factcheck.api.openapi import FIELD_ERRORS, ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
-from factcheck.api.throttling import AnonThrottle, FailOpen, UserThrottle
+from factcheck.api.throttling import CallerThrottle, FailOpen
 from factcheck.users import has_perm
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL
 
@@ -114,7 +114,7 @@ def match_body(found: list[ClaimMatch], limits: Thresholds) -> dict[str, Any]:
 
 
 class MatchView(APIView):
-    throttle_classes = [AnonThrottle, UserThrottle, MatchRateThrottle]
+    throttle_classes = [CallerThrottle, MatchRateThrottle]
     permission_classes: list[type[BasePermission]] = []  # anyone may send a text
 
     @extend_schema(

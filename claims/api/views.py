@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from claims.api.filters import ClaimFilter
+from claims.api.rows import LIST_COLUMNS, claim_list_rows
 from claims.api.serializers import (
     ClaimCreateSerializer,
     ClaimDetailSerializer,
@@ -33,7 +34,7 @@ from claims.api.serializers import (
 )
 from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, Evidence
-from claims.selectors import claim_detail_queryset
+from claims.selectors import claim_detail_prefetch, claim_detail_queryset
 from claims.services.changes import ClaimVersionConflict
 from claims.services.claims import (
     ClaimLooksDuplicate,
@@ -94,9 +95,7 @@ class ClaimViewSet(
 
     def get_queryset(self) -> QuerySet[Claim]:
         claims = Claim.objects.visible_to(self.request.user)
-        return (
-            claim_detail_queryset(claims) if self.action in {"retrieve", "claimreview"} else claims
-        )
+        return claim_detail_queryset(claims) if self.action == "claimreview" else claims
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         classes: dict[str, type[BaseSerializer]] = {
@@ -151,6 +150,13 @@ class ClaimViewSet(
         detail = f"{exc} Send allow_duplicate: true to record it anyway."
         return DuplicateClaimsSerializer({"detail": detail, "duplicate_of": found}).data
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Rows from `.values()` of the columns shown (claims.api.rows); ClaimListSerializer
+        documents them."""
+        claims = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(claims.values(*LIST_COLUMNS))
+        return self.get_paginated_response(claim_list_rows(page or [], request))
+
     @extend_schema(
         parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
         responses={
@@ -162,6 +168,7 @@ class ClaimViewSet(
         claim = self.get_object()
         if request.headers.get("If-None-Match") == claim.etag:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": claim.etag})
+        claim = claim_detail_prefetch(claim)
         body = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
         return Response(body, headers={"ETag": claim.etag})
 
