@@ -111,10 +111,13 @@ def automatic(case: Case) -> tuple[Piece, ...]:
 
 
 def records_from(cases: Iterable[Case], labels: Labels) -> dict[object, TrackRecord]:
+    """Publishers' records from the claims given, counting checked labels only (as
+    claims.services.track_record does: nobody checked what the assessor read)."""
     words = []
     for case in cases:
         outcome = outcome_of(case.verdict, None, ANY_DAY)
-        rows = [(p.publisher, case.id, p.stance, None, i) for i, p in enumerate(labels(case))]
+        pieces = enumerate(labels(case))
+        rows = [(p.publisher, case.id, p.stance, None, i) for i, p in pieces if not p.automatic]
         for (publisher, claim), stance in latest_words(rows).items():
             words.append(Word(publisher, claim, side_of_stance(stance) or "", outcome))
     return records_of(words)
