@@ -82,7 +82,7 @@ eval: install
 	mkdir -p bench/results
 	DEBUG=1 $(PY) manage.py evaluate_assessor --method rules --method model --json bench/results/eval.json
 	@if [ -f ../shared/emergent/train.jsonl ]; then \
-		DEBUG=1 $(PY) manage.py evaluate_firmness --json bench/results/firmness.json; \
+		DEBUG=1 $(PY) manage.py evaluate_firmness --curve --json bench/results/firmness.json; \
 	else echo "firmness: ../shared/emergent/train.jsonl is not there; not evaluated"; fi
 
 # Only the tests marked `ml`, in .venv-ml; FACTCHECK_REQUIRE_ML=1 fails them rather than

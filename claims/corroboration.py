@@ -10,6 +10,8 @@ Pure, and run by `claims.firmness.firmness_of` before the weights (docs/firmness
 * **Latest word.** A publisher's latest report taking a side replaces its earlier ones.
 * **Reported denials.** A secondary report that the party concerned denied the claim
   weighs as that denial (a primary refutation), not as one more hedged report.
+* **Hedged unchecked support.** A "supports" the assessor read from hedged words, and no
+  editor checked, weighs as a report that discusses the claim.
 
 Each rule can be turned off in `Rules` so that its effect can be measured.
 """
@@ -38,6 +40,7 @@ DENIAL = re.compile(
     re.IGNORECASE,
 )
 NO_ORIGIN = "hearsay"
+FIRM_WORDS = frozenset({"certain", "probable"})
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,14 @@ def _unchecked(item: EvidenceInput, factor: float) -> EvidenceInput:
     return replace(item, reliability=item.reliability * factor)
 
 
+def _hedged_unchecked(reading: Reading) -> Reading:
+    item = reading.item
+    if not item.automatic or item.stance != "supports" or item.certainty in FIRM_WORDS:
+        return reading
+    note = "Read automatically as support in hedged words: weighs as reporting the claim."
+    return Reading(replace(item, stance="discusses"), (*reading.notes, note))
+
+
 def read_evidence(evidence: Sequence[EvidenceInput], rules: Rules) -> list[Reading]:
     """Each piece as the rules read it, in the order given."""
     evidence = [_unchecked(item, rules.automatic_factor) for item in evidence]
@@ -148,4 +159,6 @@ def read_evidence(evidence: Sequence[EvidenceInput], rules: Rules) -> list[Readi
         readings = _copied(readings, rules.same_wording)
     if rules.reported_denials:
         readings = [_denial(r) for r in readings]
+    if rules.hedged_unchecked_discusses:
+        readings = [_hedged_unchecked(r) for r in readings]
     return _latest(readings) if rules.latest_word else readings

@@ -111,10 +111,13 @@ def automatic(case: Case) -> tuple[Piece, ...]:
 
 
 def records_from(cases: Iterable[Case], labels: Labels) -> dict[object, TrackRecord]:
+    """Publishers' records from the claims given, counting checked labels only (as
+    claims.services.track_record does: nobody checked what the assessor read)."""
     words = []
     for case in cases:
         outcome = outcome_of(case.verdict, None, ANY_DAY)
-        rows = [(p.publisher, case.id, p.stance, None, i) for i, p in enumerate(labels(case))]
+        pieces = enumerate(labels(case))
+        rows = [(p.publisher, case.id, p.stance, None, i) for i, p in pieces if not p.automatic]
         for (publisher, claim), stance in latest_words(rows).items():
             words.append(Word(publisher, claim, side_of_stance(stance) or "", outcome))
     return records_of(words)
@@ -209,3 +212,41 @@ def cross_validate(cases: Sequence[Case], setup: Setup, labels: Labels, k: int =
 
 def always_unknown(cases: Sequence[Case]) -> Scores:
     return Scores([(case.truth, "unknown") for case in cases])
+
+
+# The bar for "corroborated" (and "confirmed") that the trade-off is read along: firm
+# reports from how many publishers, of at least what learned reliability. The chosen
+# model is (4, 0.6).
+BARS = tuple((groups, trust) for groups in (1, 2, 3, 4, 5) for trust in (0.5, 0.55, 0.6, 0.65))
+
+
+@dataclass(frozen=True)
+class Point:
+    """One bar: the share of claims it calls true, and how many of them were."""
+
+    groups: int
+    trust: float
+    count: int
+    share: float
+    precision: float
+
+
+def tradeoff(cases: Sequence[Case], setup: Setup, labels: Labels, k: int = 5) -> list[Point]:
+    """Precision of confirmed+corroborated against the share of claims called true as the
+    bar moves, cross-validated like the figures; the settings no bar calling more claims
+    true beats, by share."""
+    points = []
+    for groups, trust in BARS:
+        rules = replace(setup.rules, corroborating_groups=groups, confirming_reliability=trust)
+        scores = cross_validate(cases, replace(setup, rules=rules), labels, k)
+        precision, count = scores.said("true")
+        points.append(Point(groups, trust, count, round(count / len(cases), 3), precision))
+    return front(points)
+
+
+def front(points: Iterable[Point]) -> list[Point]:
+    kept: list[Point] = []
+    for point in sorted(points, key=lambda p: (-p.share, -p.precision)):
+        if not kept or point.precision > kept[-1].precision:
+            kept.append(point)
+    return kept[::-1]

@@ -80,6 +80,9 @@ class Rules:
     # Labels read automatically and not yet checked by an editor count at this fraction
     # of their publisher's reliability.
     automatic_factor: float = 1.0
+    # An unchecked "supports" read from hedged words (possible, unknown) weighs as a report
+    # that discusses the claim: the assessor often reads a report of a rumour as support.
+    hedged_unchecked_discusses: bool = False
 
 
 LEGACY_RULES = Rules()
@@ -100,4 +103,5 @@ DEFAULT_RULES = Rules(
     refuted_margin=0.0,
     refuted_needs_firm=True,
     net_refutation=True,
+    hedged_unchecked_discusses=True,
 )

@@ -33,13 +33,15 @@ class JudgeLineError(BadInput):
 
 
 def _labels(claim: str, item: EvidenceRecord) -> tuple[str, str, bool]:
-    """(stance, certainty, read automatically): the archive's, else the assessor's."""
+    """(stance, certainty, read automatically): the archive's, else the assessor's. A label
+    counts as read automatically when its stance was (as in claims/evaluation.py): a
+    certainty read from the words of a stance the archive gives does not make it unchecked."""
     if item.stance and item.certainty:
         return item.stance, item.certainty, False
     reading = read_text(claim, item.text or item.title) if (item.text or item.title) else None
     stance = item.stance or (reading.stance if reading else "discusses")
     certainty = item.certainty or (reading.certainty if reading else "unknown")
-    return stance, certainty, reading is not None
+    return stance, certainty, not item.stance and reading is not None
 
 
 def _publisher(url: str, named: str, cache: dict[str, Publisher | None]) -> tuple[str, Any]:

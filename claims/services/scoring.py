@@ -52,7 +52,8 @@ class OwnWords:
 
 
 def _own_words(claim: Claim, rows: list[Evidence]) -> OwnWords:
-    live = [r for r in rows if not r.deprecated]
+    # The words its publishers' records count: live, and not read by the assessor unchecked.
+    live = [r for r in rows if not r.deprecated and r.labelled_by != LabelledBy.AUTOMATIC]
     words = latest_words(
         (r.source.publisher_id, claim.pk, r.stance, r.source.published_at, r.pk) for r in live
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim, Evidence, Stance
+from claims.models import Claim, Evidence, LabelledBy, Stance
 from claims.services.scoring import claim_recompute_firmness
 from claims.track_record import (
     TrackRecord,
@@ -32,7 +32,10 @@ RECOMPUTE_TASK = "claims.tasks.recompute_track_records"
 
 
 def _words(publisher_ids: set[int] | None) -> list[Word]:
+    # Only labels someone gave or checked: the assessor often reads a report of a rumour
+    # as support, and a record built on that blames reporters for repeating (docs/evaluation.md).
     rows = Evidence.objects.live().filter(stance__in=[Stance.SUPPORTS, Stance.REFUTES])
+    rows = rows.exclude(labelled_by=LabelledBy.AUTOMATIC)
     if publisher_ids is not None:
         rows = rows.filter(source__publisher_id__in=publisher_ids)
     stances = latest_words(

@@ -95,9 +95,20 @@ def test_the_seed_story_an_article_updated_with_chery_s_denial_is_not_left_repor
     source = SourceFactory.create(publisher=outlet, title="Chery and JLR")
     evidence_add(claim=claim, source=source)
     source_add_snapshot(source=source, text=HEDGED)
-    assert Claim.objects.get(pk=claim.pk).firmness_level == "reported"
+    # Read by the assessor in hedged words and checked by nobody: it weighs as discussing.
+    assert Claim.objects.get(pk=claim.pk).firmness_level == "rumoured"
     source_add_snapshot(source=source, text=UPDATED)
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.firmness_level == "refuted"
     [line] = claim.firmness_explanation
     assert line["stance"] == "refutes"
+
+
+def test_unchecked_support_in_hedged_words_weighs_as_discussing() -> None:
+    hedged = piece(1, "Star may quit the club", certainty="possible", automatic=True)
+    checked = piece(2, "Star may quit the club", certainty="possible")
+    firm = piece(3, "Star quits the club", certainty="certain", automatic=True)
+    result = firmness_of([hedged, checked, firm])
+    assert [line.stance for line in result.lines] == ["discusses", "supports", "supports"]
+    assert "Read automatically as support in hedged words" in result.lines[0].note
+    assert firmness_of([hedged], LEGACY_RULES).lines[0].stance == "supports"

@@ -11,11 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.evaluation import (
+    Point,
     Scores,
     Setup,
     always_unknown,
     cross_validate,
     folds_of,
+    front,
     journalists,
     load_cases,
     records_from,
@@ -108,3 +110,22 @@ def test_the_command_prints_both_label_sets_and_writes_json(tmp_path: Path) -> N
 def test_the_command_says_in_one_line_when_the_archive_is_missing(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No archive at"):
         call_command("evaluate_firmness", data=str(tmp_path / "none.jsonl"))
+
+
+def test_the_curve_keeps_a_bar_only_when_no_bar_calling_more_claims_true_is_as_precise() -> None:
+    wide = Point(groups=1, trust=0.5, count=40, share=0.4, precision=0.6)
+    beaten = Point(groups=3, trust=0.6, count=20, share=0.2, precision=0.55)
+    narrow = Point(groups=5, trust=0.65, count=10, share=0.1, precision=0.9)
+    assert front([beaten, wide, narrow]) == [narrow, wide]
+
+
+def test_the_command_draws_the_curve_when_asked(tmp_path: Path) -> None:
+    out, figures = StringIO(), tmp_path / "firmness.json"
+    path = str(archive(tmp_path))
+    call_command("evaluate_firmness", data=path, json=str(figures), curve=True, stdout=out)
+    assert "as the bar moves" in out.getvalue()
+    curve = json.loads(figures.read_text())["tradeoff"]
+    shares = [point["share"] for point in curve]
+    precisions = [point["precision"] for point in curve]
+    assert curve and shares == sorted(shares)
+    assert precisions == sorted(precisions, reverse=True)

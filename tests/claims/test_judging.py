@@ -99,6 +99,15 @@ def test_missing_labels_are_read_from_the_text(tmp_path: Path) -> None:
     )
 
 
+def test_a_given_stance_stays_checked_when_only_its_certainty_is_read(tmp_path: Path) -> None:
+    hedged = "Harbour Rail may close the night train to Inverness, sources say."
+    evidence = [{"url": "https://courier.example/a", "text": hedged, "stance": "supports"}]
+    [judged] = judge(tmp_path, {"text": CLAIM, "evidence": evidence})
+    [line] = judged["lines"]
+    assert line["stance"] == "supports"
+    assert "Read automatically" not in line["text"]
+
+
 @pytest.mark.parametrize(
     ("bad", "why"),
     [

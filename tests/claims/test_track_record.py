@@ -201,3 +201,24 @@ def test_the_nightly_task_rescores_claims_citing_a_publisher_whose_reliability_m
     assert recompute_all_track_records() == 2
     open_claim.refresh_from_db()
     assert open_claim.firmness_score < before
+
+
+@pytestmark_db
+def test_labels_the_assessor_read_unchecked_teach_a_record_nothing() -> None:
+    tabloid = PublisherFactory.create(reliability=0.6)
+    checked = _settled("false", tabloid)
+    unchecked = ClaimFactory.create(verdict="false")
+    EvidenceFactory.create(
+        claim=unchecked,
+        source=SourceFactory.create(publisher=tabloid),
+        stance="supports",
+        labelled_by="automatic",
+    )
+    publishers_recompute_track_record()
+    tabloid.refresh_from_db()
+    assert tabloid.track_record["supported_fell"] == 1
+    # The unchecked claim's own word is not in the record, so none is taken out of it.
+    [item] = evidence_inputs(unchecked)
+    assert item.reliability == pytest.approx(TrackRecord(supported_fell=1).learned(0.6, 4.0))
+    [item] = evidence_inputs(checked)
+    assert item.reliability == pytest.approx(0.6)

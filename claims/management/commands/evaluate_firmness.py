@@ -1,16 +1,18 @@
-"""`python manage.py evaluate_firmness [--data FILE] [--folds 5] [--json FILE]`
+"""`python manage.py evaluate_firmness [--data FILE] [--folds 5] [--json FILE] [--curve]`
 
 Firmness against how real stories ended (claims/evaluation.py): 5-fold cross-validation by
 claim on a desk's archive (`../shared/emergent/train.jsonl` by default), publishers' track
 records learned on four folds and the fifth judged; today's model (before the rework) and
 always answering "unknown" beside it; once with the journalists' stances, once with every
-label read by the assessor. `make eval` runs it (docs/evaluation.md).
+label read by the assessor. `make eval` runs it (docs/evaluation.md). `--curve` adds how
+precise "confirmed or corroborated" stays as the bar for it is lowered (journalists' stances).
 """
 
 from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.evaluation import (
+    Case,
     Setup,
     always_unknown,
     automatic,
     cross_validate,
     journalists,
     load_cases,
+    tradeoff,
 )
 from claims.firmness import DEFAULT_RULES, LEGACY_RULES
 
@@ -68,6 +72,11 @@ class Command(BaseCommand):
         parser.add_argument("--data", default=str(ARCHIVE), help="The archive (JSON lines).")
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument("--json", help="Also write the figures to this file.")
+        parser.add_argument(
+            "--curve",
+            action="store_true",
+            help="Also the precision of confirmed+corroborated against the share of claims.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["data"])
@@ -85,5 +94,17 @@ class Command(BaseCommand):
             figures[labels.__name__] = dict(rows)
             self.stdout.write(f"Firmness on {len(cases)} claims, labels: {labels.__name__}")
             self.stdout.write("\n".join(table(rows)))
+        if options["curve"]:
+            figures["tradeoff"] = self.curve(cases, options["folds"])
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(figures, indent=2) + "\n")
+
+    def curve(self, cases: list[Case], folds: int) -> list[dict[str, Any]]:
+        points = tradeoff(cases, setups()[1], journalists, folds)
+        self.stdout.write("Confirmed+corroborated as the bar moves (journalists' stances):")
+        self.stdout.write(f"  {'publishers':>10}{'trust':>7}{'claims':>8}{'share':>7}{'prec.':>7}")
+        for p in points:
+            self.stdout.write(
+                f"  {p.groups:>10}{p.trust:>7}{p.count:>8}{p.share:>7}{p.precision:>7.3f}"
+            )
+        return [asdict(p) for p in points]
