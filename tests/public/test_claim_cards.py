@@ -53,7 +53,7 @@ def rendered_by_template(claims: list[Claim]) -> str:
 
 def test_cards_are_the_templates_markup_byte_for_byte():
     claims = [
-        ClaimFactory(
+        ClaimFactory.create(
             text='Tram <script>alert("x")</script> & "quotes"',
             slug="tram-日本-claim",
             claimant="Mayor <b>O'Neil</b>",
@@ -62,8 +62,10 @@ def test_cards_are_the_templates_markup_byte_for_byte():
             firmness_level="corroborated",
             verdict="confirmed",
         ),
-        ClaimFactory(published=False, claimant="", verdict="false", firmness_level="refuted"),
-        ClaimFactory(verdict="bogus", firmness_level="nolevel", firmness_score=140),
+        ClaimFactory.create(
+            published=False, claimant="", verdict="false", firmness_level="refuted"
+        ),
+        ClaimFactory.create(verdict="bogus", firmness_level="nolevel", firmness_score=140),
     ]
     claims[0].tags.add(Tag.objects.create(name="東京 & <Tokyo>", slug="東京"))
     claims[0].tags.add(Tag.objects.create(name="Energy", slug="energy"))
