@@ -99,9 +99,9 @@ class ClaimViewSet(
         return claim_detail_queryset(claims) if self.action == "claimreview" else claims
 
     def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
-        """A claim asked for by id with no query string: every filter would be blank, yet
-        building and validating their form took an eighth of the detail's time."""
-        if self.action == "retrieve" and not self.request.query_params:
+        """The claims, or a claim, asked for without a query string: every filter would be
+        blank, yet building and validating their form took an eighth of a detail's time."""
+        if self.action in ("list", "retrieve") and not self.request.query_params:
             return queryset
         return super().filter_queryset(queryset)
 
