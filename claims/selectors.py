@@ -88,14 +88,23 @@ def claims_change_marks() -> tuple[datetime.datetime | None, datetime.datetime |
     """Values that move whenever any list of claims may show something new: the latest edit,
     the latest firmness, and (PostgreSQL) the revision that removals and tag renames move.
     Two index lookups and a one-row read, however many claims; SQLite counts instead."""
+    if connection.vendor == "postgresql":
+        # One round trip instead of two: a 304 costs little else.
+        with connection.cursor() as cursor:
+            cursor.execute(CHANGE_MARKS_SQL)
+            changed, computed, removed = cursor.fetchone()
+        return changed, computed, removed
     marks = Claim.objects.order_by().aggregate(
         changed=Max("updated_at"), computed=Max("firmness_computed_at")
     )
-    if connection.vendor == "postgresql":
-        removed = ClaimListRevision.objects.values_list("revision", flat=True).first()
-    else:
-        removed = Claim.objects.count()
-    return marks["changed"], marks["computed"], removed
+    return marks["changed"], marks["computed"], Claim.objects.count()
+
+
+CHANGE_MARKS_SQL = (
+    f"SELECT (SELECT MAX(updated_at) FROM {Claim._meta.db_table}), "
+    f"(SELECT MAX(firmness_computed_at) FROM {Claim._meta.db_table}), "
+    f"(SELECT revision FROM {ClaimListRevision._meta.db_table} ORDER BY id LIMIT 1)"
+)
 
 
 def tags_in_use(*, published_only: bool) -> QuerySet[Tag]:

@@ -69,7 +69,9 @@ def test_a_304_is_decided_by_the_stamp_alone(client, db, path):
         response = client.get(path, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
     tag_lookups = 2 if path.startswith("/tags/") else 0
-    assert len(captured) == 2 + tag_lookups
+    # PostgreSQL reads the stamp in one round trip; SQLite aggregates, then counts.
+    stamp_queries = 1 if connection.vendor == "postgresql" else 2
+    assert len(captured) == stamp_queries + tag_lookups
     assert not any('claims_claim"."text' in query["sql"] for query in captured)
 
 
