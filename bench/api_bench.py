@@ -101,10 +101,13 @@ def ensure_claims(wanted: int) -> int:
     return max(count, wanted)
 
 
-def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    workers: int, app: str = "factcheck.wsgi", ready: str = "/healthz"
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving `app`, once `ready` answers."""
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "factcheck.wsgi",
+        app,
         f"--bind=127.0.0.1:{PORT}",
         f"--workers={workers}",
         "--log-level=warning",
@@ -112,10 +115,10 @@ def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(command, cwd=ROOT, env=service_env(), start_new_session=True)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}{ready}", timeout=5)
             return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.3)
     server.kill()
     sys.exit("gunicorn did not start")
 

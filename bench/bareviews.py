@@ -6,18 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 
+from claims.api.rows import LIST_COLUMNS as LIST_FIELDS
 from claims.models import Claim, Evidence, VerdictChange
-
-LIST_FIELDS = (
-    "id",
-    "slug",
-    "text",
-    "verdict",
-    "firmness_score",
-    "firmness_level",
-    "needs_review",
-    "updated_at",
-)
 
 
 def claim_list(request: HttpRequest) -> JsonResponse:

@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_scale")
@@ -45,24 +44,7 @@ api_bench.service_env = service_env
 
 
 def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
-    command = [
-        str(api_bench.ROOT / ".venv" / "bin" / "gunicorn"),
-        "bench.wsgi",
-        f"--bind=127.0.0.1:{PORT}",
-        f"--workers={workers}",
-        "--log-level=warning",
-    ]
-    server = subprocess.Popen(
-        command, cwd=api_bench.ROOT, env=service_env(), start_new_session=True
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/claims/", timeout=5)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    sys.exit("gunicorn did not start")
+    return api_bench.start_gunicorn(workers, app="bench.wsgi", ready="/bench/claims/")
 
 
 COMMON, RARE, ABSENT, PREFIX, MISSPELT = "plant", "zeppelin", "zebra", "zepp", "zeppelim"
