@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from analysis.assessment import assess
+from analysis.assessment import assess, metrics
 from claims.firmness import DEFAULT_RULES, EvidenceInput, Rules, firmness_of
 from claims.track_record import (
     TrackRecord,
@@ -165,24 +165,23 @@ def inputs_of(case: Case, labels: Labels, records: dict, setup: Setup) -> list[E
 class Scores:
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (truth, predicted)
 
+    def scored(self) -> metrics.Scores:
+        return metrics.score_labels(
+            [truth for truth, _ in self.pairs], [said for _, said in self.pairs], TRUTHS
+        )
+
     @property
     def accuracy(self) -> float:
-        return sum(t == p for t, p in self.pairs) / len(self.pairs) if self.pairs else 0.0
-
-    def _f1(self, label: str) -> float:
-        tp = sum(t == p == label for t, p in self.pairs)
-        given = sum(p == label for _, p in self.pairs)
-        gold = sum(t == label for t, _ in self.pairs)
-        return 2 * tp / (given + gold) if given + gold else 0.0
+        return self.scored().accuracy
 
     @property
     def macro_f1(self) -> float:
-        return sum(self._f1(label) for label in TRUTHS) / len(TRUTHS)
+        return self.scored().macro_f1
 
     def said(self, label: str) -> tuple[float, int]:
         """(precision, count) of the claims predicted `label`."""
-        given = [t for t, p in self.pairs if p == label]
-        return (sum(t == label for t in given) / len(given) if given else 0.0), len(given)
+        given = self.scored().classes[label]
+        return given.precision, given.predicted
 
     def as_dict(self) -> dict[str, float | int]:
         (tp, tn), (fp, fn) = self.said("true"), self.said("false")
