@@ -29,6 +29,9 @@ class EmergentPair:
 class EmergentSplit:
     train: list[EmergentPair] = field(default_factory=list)
     holdout: list[EmergentPair] = field(default_factory=list)
+    dropped: list[EmergentPair] = field(
+        default_factory=list
+    )  # held-out copies of training headlines
 
     def headlines(self, part: str) -> set[str]:
         return {text_key(pair.headline) for pair in getattr(self, part)}
@@ -66,10 +69,15 @@ def _claim_pairs(raw: str, where: str) -> list[EmergentPair]:
 
 def split_emergent(pairs: Iterable[EmergentPair]) -> EmergentSplit:
     """By claim, with the same stable hash as FNC-1's stories: all of a claim's headlines
-    are held out, or none."""
+    are held out, or none; and no headline's text is on both sides."""
     split = EmergentSplit()
     for pair in pairs:
         (split.holdout if is_held_out(f"emergent:{pair.claim_id}") else split.train).append(pair)
+    # One headline can be filed under two rumours. Leaving the held-out copy out (not the
+    # training one) keeps the hold-out unseen by a model already trained on this split.
+    trained = {text_key(pair.headline) for pair in split.train}
+    split.dropped = [pair for pair in split.holdout if text_key(pair.headline) in trained]
+    split.holdout = [pair for pair in split.holdout if text_key(pair.headline) not in trained]
     return split
 
 

@@ -500,3 +500,22 @@ def test_the_command_refuses_emergent_without_the_data(tmp_path: Path) -> None:
         pytest.raises(CommandError, match="Emergent data not found"),
     ):
         run("--set", "emergent")
+
+
+def test_no_emergent_headline_is_held_out_and_trained_on() -> None:
+    from analysis.assessment.emergent import EmergentPair, split_emergent
+    from analysis.assessment.fnc import is_held_out
+
+    ids = [f"c{n}" for n in range(200)]
+    held = next(i for i in ids if is_held_out(f"emergent:{i}"))
+    trained = next(i for i in ids if not is_held_out(f"emergent:{i}"))
+    shared = "Rocket lands on a barge, firm says"
+    pairs = [
+        EmergentPair(trained, "A rocket landed", shared, "for"),
+        EmergentPair(held, "The firm will land rockets", shared + " ", "for"),
+        EmergentPair(held, "The firm will land rockets", "Landing denied", "against"),
+    ]
+    split = split_emergent(pairs)
+    assert [p.headline for p in split.holdout] == ["Landing denied"]
+    assert [p.claim_id for p in split.dropped] == [held]
+    assert [p.claim_id for p in split.train] == [trained]
