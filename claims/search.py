@@ -30,6 +30,8 @@ SAMPLE = 1000
 DENSE = 0.02
 # Only plain words are respelt: quotes and -exclusions say exactly what the reader wants.
 PLAIN_WORDS = re.compile(r"[\w\s]+")
+# The annotation a ranked search orders by.
+RANK = "rank"
 
 
 class ClaimSearchDocument(models.Expression):
@@ -115,7 +117,7 @@ def ranked(claims: QuerySet[Any], words: str) -> QuerySet[Any]:
     newest = list(claims.order_by("-updated_at", "-id").values_list("pk", flat=True)[:RANK_WINDOW])
     window = claims.model.objects.filter(pk__in=newest)
     rank = SearchRank(F("search_vector"), search_query(words))
-    return window.annotate(rank=rank).order_by("-rank", "-updated_at", "-id")
+    return window.annotate(**{RANK: rank}).order_by(f"-{RANK}", "-updated_at", "-id")
 
 
 def words_contained(claims: QuerySet[Any], words: str) -> QuerySet[Any]:

@@ -80,7 +80,15 @@ class ClaimFilter(filters.FilterSet):
     max_score = filters.NumberFilter(
         field_name="firmness_score", lookup_expr="lte", min_value=0, max_value=100
     )
-    q = filters.CharFilter(field_name="text", max_length=SEARCH_MAX, help_text="Full-text search")
+    q = filters.CharFilter(
+        field_name="text",
+        max_length=SEARCH_MAX,
+        help_text=(
+            'Full-text search: websearch syntax ("a phrase", or, -word), the last word also as'
+            " a prefix, misspellings by trigram. Without `ordering`, the newest 200 matches,"
+            " most relevant first; with it, every match in that order."
+        ),
+    )
 
     class Meta:
         model = Claim

@@ -35,7 +35,8 @@ from claims.api.serializers import (
 )
 from claims.claimreview import claim_review
 from claims.models import Claim, ClaimEvent, Evidence
-from claims.selectors import claim_detail_prefetch, claim_detail_queryset
+from claims.search import RANK
+from claims.selectors import claim_detail_prefetch, claim_detail_queryset, claims_by_relevance
 from claims.services.changes import ClaimVersionConflict
 from claims.services.claims import (
     ClaimLooksDuplicate,
@@ -76,6 +77,12 @@ def if_match(request: Request) -> list[str] | None:
 class ClaimPagination(StrictCursorPagination):
     ordering = "-updated_at"
 
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
+        """A search without `ordering` comes most relevant first (ties: newest first)."""
+        if RANK in queryset.query.annotations and not request.query_params.get("ordering"):
+            return (f"-{RANK}", "-updated_at", "-id")
+        return super().get_ordering(request, queryset, view)
+
 
 class TimelinePagination(StrictCursorPagination):
     ordering = ("-at", "-id")
@@ -101,9 +108,13 @@ class ClaimViewSet(
     def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         """The claims, or a claim, asked for without a query string: every filter would be
         blank, yet building and validating their form took an eighth of a detail's time."""
-        if self.action in ("list", "retrieve") and not self.request.query_params:
+        params = self.request.query_params
+        if self.action in ("list", "retrieve") and not params:
             return queryset
-        return super().filter_queryset(queryset)
+        claims = super().filter_queryset(queryset)
+        if self.action == "list" and params.get("q", "").strip() and not params.get("ordering"):
+            return claims_by_relevance(claims, params["q"])
+        return claims
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         classes: dict[str, type[BaseSerializer]] = {
@@ -162,7 +173,8 @@ class ClaimViewSet(
         """Rows from `.values()` of the columns shown (claims.api.rows); ClaimListSerializer
         documents them."""
         claims = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(claims.values(*LIST_COLUMNS))
+        ranked = (RANK,) if RANK in claims.query.annotations else ()
+        page = self.paginate_queryset(claims.values(*LIST_COLUMNS, *ranked))
         return self.get_paginated_response(claim_list_rows(page or [], request))
 
     @extend_schema(

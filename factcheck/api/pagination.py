@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -50,8 +51,10 @@ class StrictCursorPagination(CursorPagination):
         field that the database takes; datetimes go in UTC."""
         try:
             field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
-        except (AttributeError, FieldDoesNotExist):
+        except AttributeError:
             return position
+        except FieldDoesNotExist:
+            return self.checked_score(position)
         try:
             value = field.to_python(position)
             field.get_prep_value(value)
@@ -62,6 +65,15 @@ class StrictCursorPagination(CursorPagination):
         if isinstance(value, str) and "\x00" in value:
             raise self.invalid_cursor()
         return position
+
+    def checked_score(self, position: Any) -> Any:
+        """A list ordered by a computed score (a search's relevance) carries a number."""
+        try:
+            if math.isfinite(float(position)):
+                return position
+        except (TypeError, ValueError):
+            pass
+        raise self.invalid_cursor()
 
     def invalid_cursor(self) -> exceptions.ValidationError:
         return exceptions.ValidationError({"cursor": ["This cursor is not valid."]})

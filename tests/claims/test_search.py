@@ -3,7 +3,9 @@ prefixes, misspellings and ranking are PostgreSQL's, SQLite keeps a plain fallba
 
 from __future__ import annotations
 
+import base64
 import re
+from urllib.parse import urlencode
 
 import pytest
 from rest_framework.test import APIClient
@@ -108,3 +110,54 @@ def test_the_desk_finds_unpublished_claims(claims):
     assert list(claims_search(everything, "Halewood").values_list("text", flat=True)) == [
         "Chery buys the Halewood plant"
     ]
+
+
+def api_found(words: str, **params: str) -> list[str]:
+    response = APIClient().get(f"{API}/claims/", {"q": words, **params})
+    assert response.status_code == 200
+    return [row["text"] for row in response.json()["results"]]
+
+
+@postgresql_only
+def test_the_api_ranks_a_search_by_relevance_unless_asked_for_another_order(db):
+    in_text = claim_create(text="Northbridge gets a new bridge", published=True)
+    claim_create(text="A bridge closes", claimant="Northbridge council", published=True)
+    claim_create(text="The bridge reopens", context="Said in Northbridge", published=True)
+    claim_update(claim=in_text, context="")
+    Claim.objects.filter(pk=in_text.pk).update(updated_at="2020-01-01T00:00:00Z")
+    assert api_found("Northbridge") == [
+        "Northbridge gets a new bridge",
+        "The bridge reopens",
+        "A bridge closes",
+    ]
+    assert api_found("Northbridge", ordering="-updated_at") == [
+        "The bridge reopens",
+        "A bridge closes",
+        "Northbridge gets a new bridge",
+    ]
+
+
+@postgresql_only
+def test_a_ranked_search_pages_through_every_match_once(db):
+    texts = {f"Bridge number {n} opens" for n in range(9)}
+    texts |= {f"A bridge by the bridge number {n}" for n in range(8)}
+    for text in texts:
+        claim_create(text=text, published=True)
+    seen: list[str] = []
+    url: str | None = f"{API}/claims/?q=bridge&page_size=4"
+    while url:
+        body = APIClient().get(url).json()
+        seen += [row["text"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(seen) == sorted(texts)
+    # "bridge" twice in the text ranks above once: all eight come first
+    assert all(text.startswith("A bridge by") for text in seen[:8])
+
+
+@postgresql_only
+@pytest.mark.parametrize("position", ["abc", "nan", "inf", "1e999"])
+def test_a_damaged_cursor_of_a_ranked_search_is_a_400(claims, position):
+    cursor = base64.b64encode(urlencode({"o": 0, "r": 0, "p": position}).encode()).decode()
+    response = APIClient().get(f"{API}/claims/", {"q": "Chery", "cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
