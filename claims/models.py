@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -100,6 +101,12 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         )
 
 
+def claim_etag(pk: int, version: int, computed: datetime.datetime | None) -> str:
+    """A claim's ETag from the three columns it is made of (see Claim.etag)."""
+    stamp = int(computed.timestamp() * 1_000_000) if computed else 0
+    return f'"{pk}-{version}-{stamp}"'
+
+
 class Claim(models.Model):
     TEXT_MAX = 500
     SLUG_MAX = 80
@@ -181,9 +188,7 @@ class Claim(models.Model):
     @property
     def etag(self) -> str:
         """Changes whenever the claim, its evidence or its firmness does."""
-        computed = self.firmness_computed_at
-        stamp = int(computed.timestamp() * 1_000_000) if computed else 0
-        return f'"{self.pk}-{self.version}-{stamp}"'
+        return claim_etag(self.pk, self.version, self.firmness_computed_at)
 
     @property
     def is_overdue(self) -> bool:

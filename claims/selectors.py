@@ -11,10 +11,10 @@ import datetime
 from collections.abc import Collection
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from claims import search
-from claims.models import Claim, ClaimListRevision, Evidence, Tag, VerdictChange
+from claims.models import Claim, Evidence, Tag, VerdictChange
 from sources.models import Source
 
 # The longest search a reader or API caller may type, in characters.
@@ -82,29 +82,6 @@ def claims_filter(
         cited = Evidence.objects.live().filter(claim=OuterRef("pk"), source__publisher_id=publisher)
         claims = claims.filter(Exists(cited))
     return claims_search(claims, q)
-
-
-def claims_change_marks() -> tuple[datetime.datetime | None, datetime.datetime | None, int | None]:
-    """Values that move whenever any list of claims may show something new: the latest edit,
-    the latest firmness, and (PostgreSQL) the revision that removals and tag renames move.
-    Two index lookups and a one-row read, however many claims; SQLite counts instead."""
-    if connection.vendor == "postgresql":
-        # One round trip instead of two: a 304 costs little else.
-        with connection.cursor() as cursor:
-            cursor.execute(CHANGE_MARKS_SQL)
-            changed, computed, removed = cursor.fetchone()
-        return changed, computed, removed
-    marks = Claim.objects.order_by().aggregate(
-        changed=Max("updated_at"), computed=Max("firmness_computed_at")
-    )
-    return marks["changed"], marks["computed"], Claim.objects.count()
-
-
-CHANGE_MARKS_SQL = (
-    f"SELECT (SELECT MAX(updated_at) FROM {Claim._meta.db_table}), "
-    f"(SELECT MAX(firmness_computed_at) FROM {Claim._meta.db_table}), "
-    f"(SELECT revision FROM {ClaimListRevision._meta.db_table} ORDER BY id LIMIT 1)"
-)
 
 
 def tags_in_use(*, published_only: bool) -> QuerySet[Tag]:

@@ -7,16 +7,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
 from claims.claimreview import claim_review
+from claims.marks import REVIEW_KINDS, ClaimMarks
 from claims.models import Claim, ClaimEvent, EventKind, Evidence, Stance, Verdict
 from public.caching import Stamp, latest
 from public.charts import firmness_chart
 
-REVIEW_KINDS = (EventKind.REVIEW_FLAGGED, EventKind.REVIEW_CLEARED)
 SOURCE_KINDS = (
     EventKind.SOURCE_CHANGED,
     EventKind.SOURCE_MOVED,
@@ -35,21 +35,11 @@ GROUPS = (
 )
 
 
-def page_claims(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """The claim with what its stamp needs: its latest reader-visible event, in one query."""
-    last = ClaimEvent.objects.filter(claim=OuterRef("pk")).exclude(kind__in=REVIEW_KINDS)
-    last = last.order_by("-at", "-id")
-    return claims.annotate(
-        last_event_id=Subquery(last.values("id")[:1]),
-        last_event_at=Subquery(last.values("at")[:1]),
-    )
-
-
-def claim_stamp(claim: Any, editor: bool) -> Stamp:
-    """claim.etag moves with every edit, piece of evidence and firmness recomputation; the
+def claim_stamp(marks: ClaimMarks, editor: bool) -> Stamp:
+    """The ETag moves with every edit, piece of evidence and firmness recomputation; the
     last event catches anything else readers see in the history."""
-    parts = (claim.etag, claim.last_event_id, claim.published, editor)
-    modified = latest(claim.updated_at, claim.firmness_computed_at, claim.last_event_at)
+    parts = (marks.etag, marks.last_event_id, marks.published, editor)
+    modified = latest(marks.updated, marks.computed, marks.last_event_at)
     return Stamp(parts=parts, modified=modified)
 
 

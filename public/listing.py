@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from claims.marks import ChangeMarks
 from claims.models import Claim, Level, Tag, Verdict
 from claims.selectors import (
     SEARCH_MAX,
     claims_by_relevance,
-    claims_change_marks,
     claims_filter,
     tags_in_use,
 )
@@ -129,10 +129,10 @@ def page_number(asked: str | None) -> int:
     return number if 1 <= number <= MAX_PAGE else 1
 
 
-def list_stamp(query: str, editor: bool) -> Stamp:
-    """From values the database keeps, not from the list: any change to any claim moves
-    it, and then every list's ETag changes (rarely needed, never wrong)."""
-    changed, computed, removed = claims_change_marks()
+def list_stamp(query: str, editor: bool, marks: ChangeMarks) -> Stamp:
+    """From values the database keeps (claims.marks), not from the list: any change to any
+    claim moves them, and then every list's ETag changes (rarely needed, never wrong)."""
+    changed, computed, removed = marks
     parts = (query, editor, changed, computed, removed)
     return Stamp(parts=parts, modified=latest(changed, computed))
 

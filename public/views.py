@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
+from claims.marks import (
+    ChangeMarks,
+    claim_marks,
+    claims_change_marks,
+    tag_page_marks,
+)
 from claims.models import Claim, Level, Tag, Verdict
 from claims.permissions import sees_unpublished
 from public.caching import respond
-from public.context import claim_page_context, claim_stamp, page_claims, prefetch_page
+from public.context import claim_page_context, claim_stamp, prefetch_page
 from public.listing import (
     ClaimFilters,
     filtered_claims,
@@ -43,13 +49,15 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
     """A tag exists for a reader only once a claim they may see carries it: an unpublished
     claim's tag must not be found by guessing its address."""
-    found = get_object_or_404(Tag, slug=tag)
-    if not tag_choices(sees_unpublished(request.user)).filter(pk=found.pk).exists():
+    found = tag_page_marks(slug=tag, published_only=not sees_unpublished(request.user))
+    if found is None:
         raise Http404("No published claim carries this tag.")
-    return listing(request, tag=found)
+    return listing(request, tag=found[0], marks=found[1])
 
 
-def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
+def listing(
+    request: HttpRequest, tag: Tag | None, marks: ChangeMarks | None = None
+) -> HttpResponse:
     filters = ClaimFilters(request.GET)
     if not filters.is_valid():
         return render(request, "claims/bad_request.html", {"form": filters}, status=400)
@@ -72,7 +80,7 @@ def listing(request: HttpRequest, tag: Tag | None) -> HttpResponse:
         }
         return render(request, "claims/claim_list.html", context)
 
-    stamp = list_stamp(request.get_full_path(), editor)
+    stamp = list_stamp(request.get_full_path(), editor, marks or claims_change_marks())
     return respond(request, stamp, build, shared=not editor)
 
 
@@ -85,13 +93,14 @@ def canonical(request: HttpRequest, page: int) -> str:
 @require_safe
 def claim_page(request: HttpRequest, slug: str) -> HttpResponse:
     editor = sees_unpublished(request.user)
-    claim = page_claims(Claim.objects.visible_to(request.user)).filter(slug=slug).first()
-    if claim is None:
+    marks = claim_marks(slug=slug, published_only=not editor)
+    if marks is None:
         raise Http404("No published claim here.")
 
     def build() -> HttpResponse:
+        claim = Claim.objects.get(pk=marks.pk)
         prefetch_page(claim)
         return render(request, "claims/claim_page.html", claim_page_context(claim, editor))
 
-    stamp = claim_stamp(claim, editor)
-    return respond(request, stamp, build, shared=claim.published and not editor)
+    stamp = claim_stamp(marks, editor)
+    return respond(request, stamp, build, shared=marks.published and not editor)

@@ -48,7 +48,7 @@ class PublisherFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not str(value).isdigit() or int(value) > MAX_ID:
+        if not (str(value).isascii() and str(value).isdigit()) or int(value) > MAX_ID:
             return queryset.none()  # no such publisher; databases refuse ids past 64 bits
         return queryset.filter(evidence__source__publisher=int(value)).distinct()
 

@@ -17,7 +17,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from claims.api.serializers import EvidenceSourceSerializer, SourceURLField, clean_source_url
@@ -28,7 +27,7 @@ from factcheck.api.errors import Conflict
 from factcheck.api.fields import MAX_ID, NumberField, TextField
 from factcheck.api.openapi import FIELD_ERRORS, ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
-from factcheck.api.throttling import CallerThrottle, FailOpen
+from factcheck.api.throttling import CallerThrottle, FailOpen, OneRoundTrip
 from factcheck.users import has_perm
 from sources.addresses import MAX_URL_LENGTH, InvalidSourceURL
 
@@ -37,7 +36,7 @@ MAX_RESULTS = 50
 DEFAULT_MATCH_RATE = "60/min"
 
 
-class MatchRateThrottle(FailOpen, SimpleRateThrottle):
+class MatchRateThrottle(FailOpen, OneRoundTrip):
     """Matching reads a whole text (or fetches a page): a rate of its own, per caller
     (FACTCHECK_API_MATCH_RATE; 60 a minute when a settings override leaves it out)."""
 

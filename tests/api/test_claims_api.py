@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimEvent, EventKind, VerdictChange
@@ -117,6 +119,29 @@ def test_it_answers_304_to_a_matching_if_none_match(api_client, world: World):
     assert response.content == b""
     stale = api_client.get(f"{API}/claims/{world.published.pk}/", HTTP_IF_NONE_MATCH='"0-0-0"')
     assert stale.status_code == 200
+
+
+def test_a_304_is_one_query_that_never_reads_the_claim_itself(api_client, world: World):
+    url = f"{API}/claims/{world.published.pk}/"
+    etag = detail(api_client, world.published)["ETag"]
+    with CaptureQueriesContext(connection) as captured:
+        assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    [query] = captured
+    assert "text" not in query["sql"] and "firmness_explanation" not in query["sql"]
+
+
+def test_an_unpublished_claims_etag_earns_a_reader_a_404_and_an_editor_a_304(
+    api_client, editor_token_client, world: World
+):
+    url = f"{API}/claims/{world.unpublished.pk}/"
+    etag = editor_token_client.get(url)["ETag"]
+    assert editor_token_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["²", "99999999999999999999999", "1.0"])
+def test_an_odd_id_with_if_none_match_is_a_404(api_client, world: World, pk):
+    assert api_client.get(f"{API}/claims/{pk}/", HTTP_IF_NONE_MATCH='"1-1-0"').status_code == 404
 
 
 @pytest.fixture

@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.test import override_settings
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from factcheck.api.throttling import failed_open
 from tests.api.conftest import API
+from tests.conftest import on_redis
 
 pytestmark = pytest.mark.django_db
 
 
+def redis_counters(location: str, prefix: str = "") -> override_settings:
+    """Counters on Redis. Entered and left by the fixtures and tests themselves, so that the
+    autouse clean-up (tests/api/conftest.py) never flushes the Redis they point at."""
+    backend = "django.core.cache.backends.redis.RedisCache"
+    return override_settings(
+        CACHES={"default": {"BACKEND": backend, "LOCATION": location, "KEY_PREFIX": prefix}}
+    )
+
+
+@pytest.fixture(params=["memory", "redis"])
+def counters(request, _fresh_throttle_counters) -> Iterator[str]:
+    """The counters in the process's memory (DRF's history) and on Redis (a sorted set, one
+    round trip), there under a prefix of their own so that no test sees another's counts."""
+    if request.param == "memory":
+        yield "memory"
+        return
+    if not on_redis():
+        pytest.skip("needs CELERY_BROKER_URL=redis://…")
+    with redis_counters(settings.CELERY_BROKER_URL, f"throttle-test-{secrets.token_hex(6)}"):
+        yield "redis"
+
+
 @pytest.fixture
-def rates(settings, monkeypatch) -> Callable[[str, str], None]:
+def rates(settings, monkeypatch, counters) -> Callable[[str, str], None]:
     """Set the two rates as the settings would. DRF's throttles copied the rates dict when
     they were imported, so the reloaded one is patched in too; both are undone afterwards."""
 
@@ -95,3 +121,30 @@ def test_with_the_cache_unreadable_requests_go_through_and_are_counted(
     assert len(asked) == 1  # asked once, then left alone for a few seconds
     assert "counters unreadable" in caplog.text
     assert api_client.get("/healthz").json()["throttled_open"] == failed_open.count
+
+
+def test_on_redis_a_request_costs_one_round_trip_and_a_refused_one_is_not_counted(
+    rates, api_client, counters, monkeypatch
+):
+    if counters != "redis":
+        pytest.skip("the round trips are Redis's")
+    rates("2/min", "100/min")
+    sent: list[int] = []
+    execute = redis.client.Pipeline.execute
+
+    def counted(pipeline, *args, **kwargs):
+        sent.append(len(pipeline.command_stack))
+        return execute(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
+    assert statuses(api_client, 4) == [200, 200, 429, 429]
+    assert len(sent) == 4  # one pipeline a request
+    backend = caches["default"]
+    [key] = backend._cache.get_client(write=False).keys(f"{backend.key_prefix}*")
+    assert backend._cache.get_client(write=False).zcard(key) == 2
+
+
+def test_with_the_redis_counters_unreachable_requests_go_through(api_client):
+    with redis_counters("redis://127.0.0.1:1/0"):  # nothing listens on port 1
+        assert statuses(api_client, 3) == [200, 200, 200]
+        assert failed_open.count == 3
