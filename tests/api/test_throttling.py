@@ -14,7 +14,7 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from factcheck.api.throttling import failed_open
+from factcheck.api.throttling import SLIDING_WINDOW, failed_open
 from tests.api.conftest import API
 from tests.conftest import on_redis
 
@@ -129,19 +129,20 @@ def test_on_redis_a_request_costs_one_round_trip_and_a_refused_one_is_not_counte
     if counters != "redis":
         pytest.skip("the round trips are Redis's")
     rates("2/min", "100/min")
-    sent: list[int] = []
-    execute = redis.client.Pipeline.execute
+    client = caches["default"]._cache.get_client(write=True)
+    client.script_load(SLIDING_WINDOW)  # as after the first request of a process
+    sent: list[str] = []
+    execute = redis.Redis.execute_command
 
-    def counted(pipeline, *args, **kwargs):
-        sent.append(len(pipeline.command_stack))
-        return execute(pipeline, *args, **kwargs)
+    def counted(self, *args, **kwargs):
+        sent.append(str(args[0]))
+        return execute(self, *args, **kwargs)
 
-    monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
     assert statuses(api_client, 4) == [200, 200, 429, 429]
-    assert len(sent) == 4  # one pipeline a request
-    backend = caches["default"]
-    [key] = backend._cache.get_client(write=False).keys(f"{backend.key_prefix}*")
-    assert backend._cache.get_client(write=False).zcard(key) == 2
+    assert sent == ["EVALSHA"] * 4  # one command, one round trip, a request
+    [key] = client.keys(f"{caches['default'].key_prefix}*")
+    assert client.zcard(key) == 2  # the refused requests took no place
 
 
 def test_with_the_redis_counters_unreachable_requests_go_through(api_client):
