@@ -13,13 +13,11 @@ so the data does not flatter the indexes.
 from __future__ import annotations
 
 import datetime
-import json
 import random
 from array import array
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -34,18 +32,15 @@ from claims.demo.generate import (
     claim_text,
 )
 from claims.demo.loading import bulk_load
+from claims.demo.profiles import Bucket, Profile, explanation_json, make_profiles
 from claims.demo.writers import CopyWriter, InlineWriter, ThreadWriter
-from claims.firmness import EvidenceInput, firmness_of
 from claims.models import (
-    Certainty,
     Claim,
     ClaimEvent,
     EventKind,
     Evidence,
-    EvidenceKind,
     FirmnessPoint,
     Level,
-    Stance,
     Tag,
     Verdict,
     VerdictChange,
@@ -54,9 +49,6 @@ from sources.models import Health, Publisher, PublisherDomain, PublisherKind, So
 
 CHUNK = 10_000
 SOURCE_CHUNK = 50_000
-PROFILES = 4000
-# Evidence per claim: many have none or one, few have six.
-EVIDENCE_COUNTS = [0] * 3 + [1] * 4 + [2] * 4 + [3] * 3 + [4] * 2 + [5, 6]
 HEALTHS = [Health.OK] * 12 + [Health.CHANGED, Health.DEAD, Health.ERROR, Health.MOVED]
 # What a desk concludes from each firmness level (verdicts, with their odds).
 VERDICTS_BY_LEVEL: dict[str, list[Verdict]] = {
@@ -92,29 +84,6 @@ CLAIM_FIELDS = [
     "created_at",
     "updated_at",
 ]
-
-
-# Stand-ins in a profile's explanation lines for what each claim fills in.
-EVIDENCE_ID, SOURCE_URL = "@evidence-id@", "@source-url@"
-
-
-@dataclass(frozen=True)
-class Bucket:
-    """Sources of one publisher in one health: any of them gives a profile's line."""
-
-    publisher: Publisher
-    health: str
-    ids: array
-
-
-@dataclass(frozen=True)
-class Profile:
-    lines: tuple[tuple[str, str, str, int], ...]  # stance, certainty, kind, bucket
-    score: int
-    level: str
-    # Each explanation line by its evidence line's number, as JSON in COPY text with the
-    # stand-ins for its evidence id and source address.
-    explanation: dict[int, str]
 
 
 @dataclass(frozen=True)
@@ -239,50 +208,6 @@ def make_sources(
     return list(buckets.values())
 
 
-def make_profiles(rng: random.Random, buckets: list[Bucket]) -> list[Profile]:
-    stances, certainties = list(Stance.values), list(Certainty.values)
-    profiles = []
-    for _ in range(PROFILES):
-        lines = tuple(
-            (
-                rng.choice(stances),
-                rng.choice(certainties),
-                str(EvidenceKind.PRIMARY if rng.random() < 0.2 else EvidenceKind.SECONDARY),
-                rng.randrange(len(buckets)),
-            )
-            for _ in range(rng.choice(EVIDENCE_COUNTS))
-        )
-        inputs = [profile_input(n, line, buckets[line[3]]) for n, line in enumerate(lines)]
-        result = firmness_of(inputs)
-        explanation = {
-            int(str(line["evidence_id"])): explanation_template(line)
-            for line in result.explanation()
-        }
-        profiles.append(Profile(lines, result.score, str(result.level), explanation))
-    return profiles
-
-
-def explanation_template(line: dict[str, Any]) -> str:
-    """The line as json.dumps writes it, escaped for COPY, with the stand-ins."""
-    line = {**line, "evidence_id": EVIDENCE_ID, "source_url": SOURCE_URL}
-    return copy_escape(json.dumps(line))
-
-
-def profile_input(n: int, line: tuple[str, str, str, int], bucket: Bucket) -> EvidenceInput:
-    publisher = bucket.publisher
-    return EvidenceInput(
-        id=n,
-        stance=line[0],
-        certainty=line[1],
-        kind=line[2],
-        reliability=publisher.reliability,
-        group=f"publisher:{publisher.pk}",
-        group_label=publisher.name,
-        publisher=publisher.name,
-        health=bucket.health,
-    )
-
-
 def claim_tables(now: datetime.datetime) -> dict[str, CopyTable]:
     return {
         "claim": CopyTable(Claim, CLAIM_FIELDS, now),
@@ -336,19 +261,6 @@ def unused_source(rng: random.Random, bucket: Bucket, taken: set[int]) -> int | 
         if source_id not in taken:
             return source_id
     return next((source_id for source_id in bucket.ids if source_id not in taken), None)
-
-
-def explanation_json(profile: Profile, cited: list[tuple[int, int, str] | None]) -> str:
-    """What json.dumps makes of the profile's explanation naming the claim's own evidence
-    and sources (the JSON of 4,000 profiles is made once, not once per claim)."""
-    lines = [
-        profile.explanation[n]
-        .replace(f'"{EVIDENCE_ID}"', str(link[0]))
-        .replace(f'"{SOURCE_URL}"', copy_escape(json.dumps(link[2])))
-        for n, link in enumerate(cited)
-        if link is not None and n in profile.explanation
-    ]
-    return f"[{', '.join(lines)}]"
 
 
 def add_claim(
