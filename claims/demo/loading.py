@@ -10,6 +10,8 @@ indexes stay throughout, and keep guarding the rows.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +39,8 @@ ON CONFLICT (tag_id) DO UPDATE SET
   claims = EXCLUDED.claims, published_claims = EXCLUDED.published_claims
 """
 INDEX_MEMORY = "256MB"
+# Connections building indexes at once: a GIN index takes one core for the whole build.
+INDEX_BUILDERS = 2
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,8 @@ def set_aside() -> SetAside:
 def put_back(aside: SetAside, *, without_orphans: bool) -> None:
     table, trigger = TAG_COUNT_TRIGGER
     quote = connection.ops.quote_name
+    indexes_built(aside.indexes)
     with connection.cursor() as cursor:
-        cursor.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
-        for definition in aside.indexes:
-            cursor.execute(definition)
         for key in aside.foreign_keys:
             if without_orphans:
                 cursor.execute(orphans_deleted(key))
@@ -99,8 +101,38 @@ def put_back(aside: SetAside, *, without_orphans: bool) -> None:
             cursor.execute(f"ALTER TABLE {key.table} {added}")
         cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         cursor.execute(TAG_RECOUNT)
-        cursor.execute("RESET maintenance_work_mem")
         cursor.execute(f"ANALYZE {', '.join(LOADED_TABLES)}")
+
+
+def indexes_built(definitions: list[str]) -> None:
+    """CREATE INDEX on a few connections of their own, the slow (GIN) ones first, so that
+    they are not left for last on one connection."""
+    waiting: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for definition in sorted(definitions, key=lambda d: " USING gin " not in d):
+        waiting.put(definition)
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
+                while not errors:
+                    try:
+                        cursor.execute(waiting.get_nowait())
+                    except queue.Empty:
+                        return
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    builders = [threading.Thread(target=build) for _ in range(INDEX_BUILDERS)]
+    for builder in builders:
+        builder.start()
+    for builder in builders:
+        builder.join()
+    if errors:
+        raise errors[0]
 
 
 def plain_indexes() -> list[str]:
