@@ -281,11 +281,12 @@ def add_claim(
         text = f"{text}, with a {RARE[(number // 5000) % len(RARE)]}"
     text = copy_escape(text)
     changed_at, created_at = changed.isoformat(), created.isoformat()
+    claimant = copy_escape(rng.choice(ACTORS))
     published = "t" if rng.random() < 0.9 else "f"
     tables = setting.tables
     lines["claim"].append(
         f"{claim_id}\t{text}\tgenerated-{number}\tGenerated claim {number} for benchmarks.\t"
-        f"{copy_escape(rng.choice(ACTORS))}\t{verdict}\t{published}\t{created.date()}\t"
+        f"{claimant}\t{verdict}\t{published}\t{created.date()}\t"
         f"{profile.score}\t{profile.level}\t{explanation_json(profile, cited)}\t"
         f"{changed_at}\t{created_at}\t{changed_at}{tables['claim'].tail}"
     )
