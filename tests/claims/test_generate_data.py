@@ -60,6 +60,14 @@ def test_the_pages_read_generated_claims(client, generated):
     assert client.get("/api/v1/claims/").status_code == 200
 
 
+@pytest.mark.skipif(not on_postgresql(), reason="a bulk load is PostgreSQL's")
+def test_a_bulk_load_is_refused_inside_a_transaction(db):
+    # The test's own transaction: the writers' connections could not see its rows.
+    with pytest.raises(ValueError, match="outside a transaction"):
+        bulk.generate_by_copy(claims=10, bulk=True)
+    assert not Claim.objects.exists()
+
+
 def test_a_count_out_of_range_is_refused(db):
     with pytest.raises(CommandError, match="--claims must be between"):
         call_command("generate_data", claims=0)
