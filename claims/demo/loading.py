@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 
 # The tables a load fills.
 LOADED_TABLES = (
@@ -80,7 +80,7 @@ def set_aside() -> SetAside:
     aside = SetAside(indexes=plain_indexes(), foreign_keys=foreign_keys())
     table, trigger = TAG_COUNT_TRIGGER
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # all of it or none
         for key in aside.foreign_keys:
             cursor.execute(f"ALTER TABLE {key.table} DROP CONSTRAINT {quote(key.name)}")
         for definition in aside.indexes:
@@ -94,13 +94,14 @@ def put_back(aside: SetAside, *, without_orphans: bool) -> None:
     quote = connection.ops.quote_name
     indexes_built(aside.indexes)
     with connection.cursor() as cursor:
-        for key in aside.foreign_keys:
-            if without_orphans:
-                cursor.execute(orphans_deleted(key))
-            added = f"ADD CONSTRAINT {quote(key.name)} {key.definition}"
-            cursor.execute(f"ALTER TABLE {key.table} {added}")
+        for key in aside.foreign_keys if without_orphans else []:
+            cursor.execute(orphans_deleted(key))
+        # The trigger first: should a key not go back, the counts still do.
         cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         cursor.execute(TAG_RECOUNT)
+        for key in aside.foreign_keys:
+            added = f"ADD CONSTRAINT {quote(key.name)} {key.definition}"
+            cursor.execute(f"ALTER TABLE {key.table} {added}")
         cursor.execute(f"ANALYZE {', '.join(LOADED_TABLES)}")
 
 

@@ -157,3 +157,29 @@ def test_a_failed_bulk_load_puts_everything_back_without_orphans(bulk_from_1000,
     assert Claim.objects.count() == 1000
     assert not Evidence.objects.exclude(claim_id__in=Claim.objects.values("id")).exists()
     assert_tags_counted()
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="a bulk load is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_failing_leaves_no_row_pointing_at_a_claim_never_written(
+    bulk_from_1000, monkeypatch
+):
+    sent = bulk.send_chunk
+    chunks = []
+
+    def claims_copy_breaks(writers, tables, lines):
+        chunks.append(1)
+        if len(chunks) == 2:  # its claims fail to copy; its evidence and tags are written
+            lines = {**lines, "claim": ["not a claim\n"]}
+        sent(writers, tables, lines)
+
+    monkeypatch.setattr(bulk, "CHUNK", 1000)
+    monkeypatch.setattr(bulk, "send_chunk", claims_copy_breaks)
+    before = catalogue()
+    with pytest.raises(RuntimeError, match="a COPY writer failed"):
+        call_command("generate_data", claims=3000, seed=4, stdout=io.StringIO())
+    assert catalogue() == before
+    assert Claim.objects.count() in (1000, 2000)  # the third chunk's may have been written
+    assert not Evidence.objects.exclude(claim_id__in=Claim.objects.values("id")).exists()
+    assert not Claim.tags.through.objects.exclude(claim_id__in=Claim.objects.values("id")).exists()
+    assert_tags_counted()
