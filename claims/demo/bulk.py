@@ -1,6 +1,8 @@
 """generate_data on PostgreSQL: a million claims in minutes, in constant memory.
 
-Claims are made in chunks, each written by COPY in its own transaction. Firmness is still
+Claims are made in chunks, each written as COPY text in its own transaction. A large load
+(claims.demo.loading) hands the chunks to two threads with their own connections, one for
+the claims and one for the rest, so that Python and PostgreSQL work at once. Firmness is still
 computed by claims.firmness, once per evidence *profile* (the stances, certainties, kinds
 and publishers of a claim's evidence): each claim takes one of a few thousand profiles and
 cites its own sources, whose ids and addresses are put into the profile's explanation.
@@ -11,17 +13,16 @@ so the data does not flatter the indexes.
 from __future__ import annotations
 
 import datetime
-import json
 import random
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from claims.demo.copying import CopyTable, reserve_ids
+from claims.demo.copying import CopyTable, copy_escape, reserve_ids
 from claims.demo.generate import (
     ACTORS,
     OUTLETS,
@@ -30,17 +31,16 @@ from claims.demo.generate import (
     Generated,
     claim_text,
 )
-from claims.firmness import EvidenceInput, firmness_of
+from claims.demo.loading import bulk_load
+from claims.demo.profiles import Bucket, Profile, explanation_json, make_profiles
+from claims.demo.writers import CopyWriter, InlineWriter, ThreadWriter
 from claims.models import (
-    Certainty,
     Claim,
     ClaimEvent,
     EventKind,
     Evidence,
-    EvidenceKind,
     FirmnessPoint,
     Level,
-    Stance,
     Tag,
     Verdict,
     VerdictChange,
@@ -48,9 +48,7 @@ from claims.models import (
 from sources.models import Health, Publisher, PublisherDomain, PublisherKind, Source
 
 CHUNK = 10_000
-PROFILES = 4000
-# Evidence per claim: many have none or one, few have six.
-EVIDENCE_COUNTS = [0] * 3 + [1] * 4 + [2] * 4 + [3] * 3 + [4] * 2 + [5, 6]
+SOURCE_CHUNK = 50_000
 HEALTHS = [Health.OK] * 12 + [Health.CHANGED, Health.DEAD, Health.ERROR, Health.MOVED]
 # What a desk concludes from each firmness level (verdicts, with their odds).
 VERDICTS_BY_LEVEL: dict[str, list[Verdict]] = {
@@ -61,6 +59,9 @@ VERDICTS_BY_LEVEL: dict[str, list[Verdict]] = {
     Level.CONFIRMED: [Verdict.CONFIRMED] * 8 + [Verdict.UNCONFIRMED, Verdict.SUPERSEDED],
     Level.CONTESTED: [Verdict.DISPUTED] * 7 + [Verdict.UNCONFIRMED] * 3,
     Level.REFUTED: [Verdict.FALSE] * 6 + [Verdict.DENIED] * 3 + [Verdict.DISPUTED],
+}
+VERDICT_VALUES: dict[str, list[str]] = {
+    level: [verdict.value for verdict in verdicts] for level, verdicts in VERDICTS_BY_LEVEL.items()
 }
 # Rare words for searches that match a handful of claims.
 RARE = ("zeppelin", "quokka", "obsidian", "marzipan", "sextant")
@@ -86,40 +87,75 @@ CLAIM_FIELDS = [
 
 
 @dataclass(frozen=True)
-class Bucket:
-    """Sources of one publisher in one health: any of them gives a profile's line."""
+class Setting:
+    """What every chunk draws from."""
 
-    publisher: Publisher
-    health: str
-    ids: array
-
-
-@dataclass(frozen=True)
-class Profile:
-    lines: tuple[tuple[str, str, str, int], ...]  # stance, certainty, kind, bucket
-    score: int
-    level: str
-    explanation: tuple[dict[str, Any], ...]
+    buckets: list[Bucket]
+    profiles: list[Profile]
+    tag_ids: list[int]
+    now: datetime.datetime
+    tables: dict[str, CopyTable]
 
 
-def generate_by_copy(*, claims: int, seed: int = 1) -> Generated:
+def generate_by_copy(
+    *, claims: int, seed: int = 1, bulk: bool = False, say: Callable[[str], None] = print
+) -> Generated:
+    """`bulk`: set the tables' indexes, foreign keys and tag-count trigger aside while
+    loading (claims.demo.loading), and write on two connections of its own. Never inside
+    a transaction: the writers could not see its rows."""
+    if bulk and connection.in_atomic_block:
+        raise ValueError("a bulk load commits as it goes: call it outside a transaction")
+    with ExitStack() as stack:
+        if bulk:
+            stack.enter_context(bulk_load(say))
+        inline = InlineWriter()
+        writers: dict[str, CopyWriter] = (
+            {"claim": ThreadWriter(), "rest": ThreadWriter()}
+            if bulk
+            else {"claim": inline, "rest": inline}
+        )
+        try:
+            made = generate_into(writers, claims=claims, seed=seed)
+        finally:
+            for writer in writers.values():
+                writer.stop()
+        for writer in writers.values():
+            writer.close()
+    return made
+
+
+def generate_into(writers: dict[str, CopyWriter], *, claims: int, seed: int) -> Generated:
     rng = random.Random(seed)
     now = timezone.now()
     tags = [Tag.objects.get_or_create(slug=name, defaults={"name": name})[0] for name in TAGS]
     publishers = make_publishers(rng, max(10, min(200, claims // 200)))
-    buckets = make_sources(rng, publishers, max(20, claims * 3 // 2), now)
-    profiles = make_profiles(rng, buckets)
+    buckets = make_sources(rng, writers["rest"], publishers, max(20, claims * 3 // 2), now)
+    setting = Setting(buckets, make_profiles(rng, buckets), [t.pk for t in tags], now, {})
+    setting.tables.update(claim_tables(now))
     made = Generated(publishers=len(publishers), sources=sum(len(b.ids) for b in buckets))
-    tables = claim_tables(now)
     offset = Claim.objects.count()
     for start in range(0, claims, CHUNK):
         size = min(CHUNK, claims - start)
-        with transaction.atomic():
-            made.evidence += write_chunk(
-                rng, tables, size, offset + start, buckets, profiles, tags, now
-            )
+        lines, made_evidence = chunk_lines(rng, setting, size, offset + start)
+        send_chunk(writers, setting.tables, lines)
+        made.evidence += made_evidence
         made.claims += size
     return made
+
+
+def send_chunk(
+    writers: dict[str, CopyWriter], tables: dict[str, CopyTable], lines: dict[str, list[str]]
+) -> None:
+    """The claims to one writer, the rest to the other; one writer gets them all in one
+    transaction, claims first."""
+    batches = {name: [(tables[name].sql(), "".join(lines[name]))] for name in tables if lines[name]}
+    claim_batch = batches.pop("claim")
+    rest_batch = [item for batch in batches.values() for item in batch]
+    if writers["claim"] is writers["rest"]:
+        writers["claim"].send(claim_batch + rest_batch)
+        return
+    writers["claim"].send(claim_batch)
+    writers["rest"].send(rest_batch)
 
 
 def make_publishers(rng: random.Random, count: int) -> list[Publisher]:
@@ -143,60 +179,33 @@ def source_url(publisher_id: int, source_id: int) -> str:
 
 
 def make_sources(
-    rng: random.Random, publishers: list[Publisher], count: int, now: datetime.datetime
+    rng: random.Random,
+    writer: CopyWriter,
+    publishers: list[Publisher],
+    count: int,
+    now: datetime.datetime,
 ) -> list[Bucket]:
     """The sources, by COPY, streamed; what is kept of them is their ids, by publisher
     and health."""
     first = reserve_ids(Source, count)
     buckets: dict[tuple[int, str], Bucket] = {}
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for source_id in range(first, first + count):
+    table = CopyTable(Source, ["id", "url", "publisher", "title", "health", "content_hash"], now)
+    unchanged, tail = "0" * 64, table.tail
+    for start in range(first, first + count, SOURCE_CHUNK):
+        lines = []
+        for source_id in range(start, min(start + SOURCE_CHUNK, first + count)):
             publisher, health = rng.choice(publishers), rng.choice(HEALTHS)
             key = (publisher.pk, health)
             if key not in buckets:
                 buckets[key] = Bucket(publisher, health, array("q"))
             buckets[key].ids.append(source_id)
             url = source_url(publisher.pk, source_id)
-            yield (source_id, url, publisher.pk, f"Story {source_id}", health, "0" * 64)
-
-    table = CopyTable(Source, ["id", "url", "publisher", "title", "health", "content_hash"], now)
-    table.write(rows())
-    return list(buckets.values())
-
-
-def make_profiles(rng: random.Random, buckets: list[Bucket]) -> list[Profile]:
-    stances, certainties = list(Stance.values), list(Certainty.values)
-    profiles = []
-    for _ in range(PROFILES):
-        lines = tuple(
-            (
-                rng.choice(stances),
-                rng.choice(certainties),
-                EvidenceKind.PRIMARY if rng.random() < 0.2 else EvidenceKind.SECONDARY,
-                rng.randrange(len(buckets)),
+            lines.append(
+                f"{source_id}\t{url}\t{publisher.pk}\tStory {source_id}\t{health}\t"
+                f"{unchanged}{tail}"
             )
-            for _ in range(rng.choice(EVIDENCE_COUNTS))
-        )
-        inputs = [profile_input(n, line, buckets[line[3]]) for n, line in enumerate(lines)]
-        result = firmness_of(inputs)
-        profiles.append(Profile(lines, result.score, result.level, tuple(result.explanation())))
-    return profiles
-
-
-def profile_input(n: int, line: tuple[str, str, str, int], bucket: Bucket) -> EvidenceInput:
-    publisher = bucket.publisher
-    return EvidenceInput(
-        id=n,
-        stance=line[0],
-        certainty=line[1],
-        kind=line[2],
-        reliability=publisher.reliability,
-        group=f"publisher:{publisher.pk}",
-        group_label=publisher.name,
-        publisher=publisher.name,
-        health=bucket.health,
-    )
+        writer.send([(table.sql(), "".join(lines))])
+    return list(buckets.values())
 
 
 def claim_tables(now: datetime.datetime) -> dict[str, CopyTable]:
@@ -212,29 +221,20 @@ def claim_tables(now: datetime.datetime) -> dict[str, CopyTable]:
     }
 
 
-def write_chunk(
-    rng: random.Random,
-    tables: dict[str, CopyTable],
-    size: int,
-    offset: int,
-    buckets: list[Bucket],
-    profiles: list[Profile],
-    tags: list[Tag],
-    now: datetime.datetime,
-) -> int:
-    chosen = [rng.choice(profiles) for _ in range(size)]
+def chunk_lines(
+    rng: random.Random, setting: Setting, size: int, offset: int
+) -> tuple[dict[str, list[str]], int]:
+    """Each table's COPY lines for `size` claims, and how many pieces of evidence."""
+    chosen = [rng.choice(setting.profiles) for _ in range(size)]
     first_claim = reserve_ids(Claim, size)
     evidence_count = sum(len(profile.lines) for profile in chosen)
     next_evidence = reserve_ids(Evidence, evidence_count) if evidence_count else 0
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in tables}
+    lines: dict[str, list[str]] = {name: [] for name in setting.tables}
     for n, profile in enumerate(chosen):
-        claim_id = first_claim + n
-        cited = cite(rng, profile, buckets, next_evidence)
+        cited = cite(rng, profile, setting.buckets, next_evidence)
         next_evidence += len(cited)
-        add_claim(rng, rows, claim_id, offset + n, profile, cited, tags, now)
-    for name, table in tables.items():
-        table.write(rows[name])
-    return evidence_count
+        add_claim(rng, lines, setting, first_claim + n, offset + n, profile, cited)
+    return lines, evidence_count
 
 
 def cite(
@@ -265,90 +265,65 @@ def unused_source(rng: random.Random, bucket: Bucket, taken: set[int]) -> int | 
 
 def add_claim(
     rng: random.Random,
-    rows: dict[str, list[tuple[Any, ...]]],
+    lines: dict[str, list[str]],
+    setting: Setting,
     claim_id: int,
     number: int,
     profile: Profile,
     cited: list[tuple[int, int, str] | None],
-    tags: list[Tag],
-    now: datetime.datetime,
 ) -> None:
-    changed = now - datetime.timedelta(days=min(rng.expovariate(1 / RECENT_DAYS), OLDEST_DAYS))
+    age = min(rng.expovariate(1 / RECENT_DAYS), OLDEST_DAYS)
+    changed = setting.now - datetime.timedelta(days=age)
     created = changed - datetime.timedelta(days=rng.expovariate(1 / 30))
-    verdict = rng.choice(VERDICTS_BY_LEVEL[profile.level])
+    verdict = rng.choice(VERDICT_VALUES[profile.level])
     text = claim_text(rng)
     if number % 5000 == 0:
         text = f"{text}, with a {RARE[(number // 5000) % len(RARE)]}"
-    lines = {line["evidence_id"]: line for line in profile.explanation}
-    explanation = [
-        {**lines[n], "evidence_id": link[0], "source_url": link[2]}
-        for n, link in enumerate(cited)
-        if link is not None and n in lines
-    ]
-    rows["claim"].append(
-        (
-            claim_id,
-            text,
-            f"generated-{number}",
-            f"Generated claim {number} for benchmarks.",
-            rng.choice(ACTORS),
-            verdict,
-            rng.random() < 0.9,
-            created.date(),
-            profile.score,
-            profile.level,
-            json.dumps(explanation),
-            changed,
-            created,
-            changed,
-        )
+    text = copy_escape(text)
+    changed_at, created_at = changed.isoformat(), created.isoformat()
+    claimant = copy_escape(rng.choice(ACTORS))
+    published = "t" if rng.random() < 0.9 else "f"
+    tables = setting.tables
+    lines["claim"].append(
+        f"{claim_id}\t{text}\tgenerated-{number}\tGenerated claim {number} for benchmarks.\t"
+        f"{claimant}\t{verdict}\t{published}\t{created.date()}\t"
+        f"{profile.score}\t{profile.level}\t{explanation_json(profile, cited)}\t"
+        f"{changed_at}\t{created_at}\t{changed_at}{tables['claim'].tail}"
     )
     for (stance, certainty, kind, _), link in zip(profile.lines, cited, strict=True):
-        if link is None:
-            continue
-        evidence_id, source_id, _ = link
-        quote = f"Words quoted from story {source_id}."
-        rows["evidence"].append((evidence_id, claim_id, source_id, stance, certainty, kind, quote))
-    rows["event"].append((claim_id, EventKind.CREATED, f"Claim recorded: {text}", created))
+        if link is not None:
+            evidence_id, source_id, _ = link
+            lines["evidence"].append(
+                f"{evidence_id}\t{claim_id}\t{source_id}\t{stance}\t{certainty}\t{kind}\t"
+                f"Words quoted from story {source_id}.{tables['evidence'].tail}"
+            )
+    add_history(rng, lines, setting, claim_id, text, verdict, profile, created_at, changed_at)
+
+
+def add_history(
+    rng: random.Random,
+    lines: dict[str, list[str]],
+    setting: Setting,
+    claim_id: int,
+    text: str,
+    verdict: str,
+    profile: Profile,
+    created_at: str,
+    changed_at: str,
+) -> None:
+    """Its creation, its verdict's change, its firmness point and its tags."""
+    tables = setting.tables
+    lines["event"].append(
+        f"{claim_id}\t{EventKind.CREATED.value}\tClaim recorded: {text}\t{created_at}"
+        f"{tables['event'].tail}"
+    )
     if verdict != Verdict.UNVERIFIED:
-        rows["verdict"].append((claim_id, Verdict.UNVERIFIED, verdict, "Generated verdict."))
-    rows["point"].append((claim_id, changed, profile.score, profile.level))
-    for tag in rng.sample(tags, k=rng.randint(1, 3)):
-        rows["tag"].append((claim_id, tag.pk))
-
-
-# The tables a load fills: their plain (not unique) indexes are built once, after it.
-LOADED_TABLES = (
-    "claims_claim",
-    "claims_claim_tags",
-    "claims_evidence",
-    "claims_claimevent",
-    "claims_verdictchange",
-    "claims_firmnesspoint",
-    "sources_source",
-)
-
-
-def plain_indexes_dropped() -> list[str]:
-    """The loaded tables' plain indexes' definitions, dropped: building an index once after
-    a bulk load is far faster than keeping it up to date row by row (GIN ones above all).
-    Unique indexes stay, and keep guarding the rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-            " WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisunique"
-            " AND NOT i.indisprimary",
-            [list(LOADED_TABLES)],
+        lines["verdict"].append(
+            f"{claim_id}\t{Verdict.UNVERIFIED.value}\t{verdict}\tGenerated verdict."
+            f"{tables['verdict'].tail}"
         )
-        found = cursor.fetchall()
-        for name, _ in found:
-            cursor.execute(f"DROP INDEX IF EXISTS {name}")
-    return [definition for _, definition in found]
-
-
-def indexes_rebuilt(definitions: list[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        for definition in definitions:
-            cursor.execute(definition)
-        cursor.execute(f"ANALYZE {', '.join(LOADED_TABLES)}")
+    lines["point"].append(
+        f"{claim_id}\t{changed_at}\t{profile.score}\t{profile.level}{tables['point'].tail}"
+    )
+    for tag_id in rng.sample(setting.tag_ids, k=rng.randint(1, 3)):
+        lines["tag"].append(f"{claim_id}\t{tag_id}\n")
