@@ -78,10 +78,11 @@ def respond(
     response = get_conditional_response(request, etag=stamp.etag, last_modified=stamp.timestamp)
     if response is None:
         response = build()
-    if response.status_code in (200, 304):
-        response.headers["ETag"] = stamp.etag
-        if stamp.timestamp is not None:
-            response.headers["Last-Modified"] = http_date(stamp.timestamp)
+    if response.status_code not in (200, 304):
+        return response  # an error (a 400 for bad filters) is neither validated nor kept
+    response.headers["ETag"] = stamp.etag
+    if stamp.timestamp is not None:
+        response.headers["Last-Modified"] = http_date(stamp.timestamp)
     cache_headers(response, shared=shared, vary=vary)
     return response
 

@@ -58,12 +58,14 @@ def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
 def listing(
     request: HttpRequest, tag: Tag | None, marks: ChangeMarks | None = None
 ) -> HttpResponse:
-    filters = ClaimFilters(request.GET)
-    if not filters.is_valid():
-        return render(request, "claims/bad_request.html", {"form": filters}, status=400)
+    """The stamp decides a 304 before the filters are read: a copy the reader holds was made
+    from filters that were valid, and reading them cost a fifth of a 304."""
     editor = sees_unpublished(request.user)
 
     def build() -> HttpResponse:
+        filters = ClaimFilters(request.GET)
+        if not filters.is_valid():
+            return render(request, "claims/bad_request.html", {"form": filters}, status=400)
         visible = Claim.objects.visible_to(request.user)
         claims = filtered_claims(visible.filter(tags=tag) if tag else visible, filters.cleaned_data)
         rows = list_rows(claims, filters.cleaned_data.get("q") or "")

@@ -92,6 +92,13 @@ def test_a_filter_that_cannot_be_understood_is_a_friendly_400(client, three, que
     assert f"<strong>{named}:</strong>" in html
 
 
+def test_a_400_for_bad_filters_is_neither_validated_nor_kept_by_caches(client, three):
+    response = client.get("/claims/?verdict=maybe")
+    assert response.status_code == 400
+    assert not response.has_header("ETag")
+    assert "public" not in response.get("Cache-Control", "")
+
+
 def test_an_unknown_parameter_is_ignored(client, three):
     assert len(titles(client.get("/claims/?utm_source=newsletter"))) == 3
 
