@@ -16,6 +16,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -186,7 +187,7 @@ def explain(paths: dict[str, str]) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    out = []
+    out, summary = [], []
     client = Client()
     for name, path in paths.items():
         if "bare" in name or "detail" in name or "page" in name:
@@ -198,12 +199,30 @@ def explain(paths: dict[str, str]) -> None:
                 if "claims_claim" not in query["sql"]:
                     continue
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
-                plan = "\n".join(row[0] for row in cursor.fetchall())
-                out.append(f"### {name}: {path}\n\n```\n{query['sql']}\n\n{plan}\n```\n")
+                plan = [row[0] for row in cursor.fetchall()]
+                summary.append(plan_summary(name, plan))
+                body = "\n".join(plan)
+                out.append(f"### {name}: {path}\n\n```\n{query['sql']}\n\n{body}\n```\n")
     text = "\n".join(out)
     (RESULTS / "scale_explain.txt").write_text(text)
     scans = text.count("Seq Scan on claims_claim ")
-    print(f"\nEXPLAIN of {len(out)} list queries: {scans} sequential scans of claims_claim")
+    print(f"\nEXPLAIN of {len(out)} list queries: {scans} sequential scans of claims_claim\n")
+    print("| request | how claims_claim is read | buffers | execution ms |\n|---|---|---|---|")
+    print("\n".join(summary))
+
+
+def plan_summary(name: str, plan: list[str]) -> str:
+    """One row of the plan: how claims_claim is read, the pages touched and the time."""
+    reads = sorted(
+        {
+            re.sub(r"\s+\(cost=.*|^\s*->\s*", "", line).strip()
+            for line in plan
+            if re.search(r"on claims_claim\b", line)
+        }
+    )
+    buffers = next((line.split(":", 1)[1].strip() for line in plan if "Buffers:" in line), "")
+    took = next((line.split(":")[1].strip() for line in plan if "Execution Time" in line), "")
+    return f"| {name} | {'; '.join(reads) or '(no read of the table)'} | {buffers} | {took} |"
 
 
 if __name__ == "__main__":
