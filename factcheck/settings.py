@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # (`webhooks`), so a slow receiver never delays a check or the desk's own tasks.
 CELERY_TASK_ROUTES = {
     "sources.tasks.check_source": {"queue": "fetch"},
+    # A fetched version read against the claims: CPU work kept off the fetch workers.
+    "claims.tasks.read_source_version": {"queue": "assess"},
     "webhooks.tasks.*": {"queue": "webhooks"},
 }
 

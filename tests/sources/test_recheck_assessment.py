@@ -11,6 +11,7 @@ from claims.services.evidence import evidence_add
 from sources.checking import source_check
 from sources.models import Health
 from tests.factories import PublisherFactory, SourceFactory
+from tests.readings import read_promised_versions
 from tests.sources.httpserver import Reply, TestServer
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +50,14 @@ def test_each_fetched_version_is_read_and_the_one_that_moves_flags_the_claim(
     evidence = evidence_add(claim=claim, source=source)
 
     source_check(source=source)
+    assert read_promised_versions() == 1
     read = Evidence.objects.get(pk=evidence.pk)
     assert read.labelled_by == LabelledBy.AUTOMATIC
     assert (read.stance, read.certainty, read.suggestion_snapshot) == ("supports", "possible", 1)
     assert not Claim.objects.get(pk=claim.pk).needs_review
 
     source_check(source=source)
+    assert read_promised_versions() == 1
     read = Evidence.objects.get(pk=evidence.pk)
     assert (read.suggested_stance, read.suggested_certainty) == ("supports", "certain")
     assert read.suggestion_snapshot == 2
@@ -66,6 +69,7 @@ def test_each_fetched_version_is_read_and_the_one_that_moves_flags_the_claim(
     assert CONFIRMING in message.split("The passage: “", 1)[1]
 
     source_check(source=source)
+    assert read_promised_versions() == 1
     read = Evidence.objects.get(pk=evidence.pk)
     assert (read.stance, read.suggestion_snapshot) == ("refutes", 3)
     claim = Claim.objects.get(pk=claim.pk)

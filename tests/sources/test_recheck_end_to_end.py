@@ -84,8 +84,9 @@ def archive_answer(server: TestServer) -> Callable[[Seen], Reply]:
 
 @pytest.fixture
 def worker() -> Iterator[None]:
-    """A real worker consuming the default queue and `fetch`, as the Procfile's does."""
-    with real_worker("celery", "fetch"):
+    """A real worker consuming the default queue, `fetch` and `assess`, as the Procfile's
+    worker and reader do."""
+    with real_worker("celery", "fetch", "assess"):
         yield
 
 
