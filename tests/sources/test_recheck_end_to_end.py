@@ -22,7 +22,7 @@ from sources.models import Health, Source, SourceSnapshot
 from sources.tasks import check_source, enqueue_due_sources
 from tests.sources.httpserver import Reply, Seen, TestServer
 from tests.waiting import wait_for
-from tests.workers import real_worker
+from tests.workers import queued_messages, real_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -177,3 +177,23 @@ def test_a_worker_reads_each_new_version_against_the_claims_and_offers_it_to_oth
     moved = [r for r in reasons if r["code"] == f"assessment:{evidence.pk}"]
     assert moved and "denied the report" in moved[0]["message"]
     assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.EVIDENCE_ASSESSED).exists()
+
+
+def test_the_fetch_worker_leaves_the_reading_of_a_new_version_to_the_assess_queue(
+    site: TestServer,
+) -> None:
+    confirmed = "Chery has confirmed it will build cars at JLR's Halewood plant."
+    site.route("/news/plant", Page(confirmed))
+    claim = claim_create(text="Chery will build cars at JLR's Halewood plant", published=True)
+    with real_worker("celery", "fetch"):
+        evidence = evidence_add(claim=claim, url=site.url("/news/plant"))
+        source = Source.objects.filter(pk=evidence.source_id)
+        assert wait_for(lambda: source.get().last_checked_at is not None)
+        assert wait_for(lambda: queued_messages("assess") == 1)
+    assert source.get().snapshots.count() == 1
+    assert Evidence.objects.get(pk=evidence.pk).suggestion_snapshot is None  # not read yet
+
+    with real_worker("assess", purge=False):  # the Procfile's reader
+        assert wait_for(lambda: Evidence.objects.get(pk=evidence.pk).suggestion_snapshot == 1)
+    read = Evidence.objects.get(pk=evidence.pk)
+    assert (read.labelled_by, read.stance, read.certainty) == ("automatic", "supports", "certain")
