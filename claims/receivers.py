@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Q
 
 from claims.models import Claim, EventKind, Evidence
-from claims.services.scoring import claim_recompute_firmness
 from claims.services.reading import source_version_read_or_queue
+from claims.services.scoring import claim_recompute_firmness
 from claims.services.timeline import claim_event_add, claim_flag_for_review
 from claims.services.track_record import publishers_recompute_track_record
 from sources.models import Publisher, Source, SourceSnapshot
@@ -137,4 +137,3 @@ def on_publisher_changed(
     )
     for claim in Claim.objects.filter(pk__in=touching.values("claim")).order_by("pk"):
         claim_recompute_firmness(claim=claim)
-
