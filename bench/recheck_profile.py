@@ -38,7 +38,9 @@ PARTS = [
     ("    hashing (normalise + sha256)", "sources/models.py", "text_hash"),
     ("  claims told (timeline, review)", "claims/receivers.py", "on_source_changed"),
     ("    re-assessment of evidence", "claims/services/suggestions.py", "source_reassess"),
-    ("  link offers (matching)", "claims/receivers.py", "on_source_snapshot"),
+    ("  reading promised (outbox row)", "outbox/services.py", "outbox_add"),
+    ("  link offers (matching)", "claims/services/reading.py", "_offer_links"),
+    ("after commit: outbox publish", "outbox/services.py", "outbox_publish"),
     ("  webhooks told", "webhooks/receivers.py", "on_source_changed"),
 ]
 
