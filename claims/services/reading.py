@@ -26,10 +26,10 @@ READ_TASK = "claims.tasks.read_source_version"
 
 def source_version_read_or_queue(*, source: Source, snapshot: SourceSnapshot) -> list[str]:
     """Read `snapshot` now when an editor supplied it; promise its reading when fetched.
-    What was done, in words, for the check's report."""
+    What was done, in words, for the check's report (nothing yet, for a promise)."""
     if snapshot.method == SnapshotMethod.FETCHED:
         outbox_add(task=READ_TASK, args=[source.pk, snapshot.number])
-        return [f"version {snapshot.number} queued to be read against the claims"]
+        return []  # what the reading does is its own task's to say, in the reader's log
     return source_version_read(source=source, snapshot=snapshot)
 
 
