@@ -179,21 +179,24 @@ def test_a_worker_reads_each_new_version_against_the_claims_and_offers_it_to_oth
     assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.EVIDENCE_ASSESSED).exists()
 
 
-def test_the_fetch_worker_leaves_the_reading_of_a_new_version_to_the_assess_queue(
+def test_the_fetch_worker_leaves_the_reading_of_a_page_to_the_assess_queue(
     site: TestServer,
 ) -> None:
     confirmed = "Chery has confirmed it will build cars at JLR's Halewood plant."
     site.route("/news/plant", Page(confirmed))
     claim = claim_create(text="Chery will build cars at JLR's Halewood plant", published=True)
-    with real_worker("celery", "fetch"):
+    with real_worker("celery", "fetch"):  # the Procfile's worker, without its reader
         evidence = evidence_add(claim=claim, url=site.url("/news/plant"))
-        source = Source.objects.filter(pk=evidence.source_id)
-        assert wait_for(lambda: source.get().last_checked_at is not None)
-        assert wait_for(lambda: queued_messages("assess") == 1)
-    assert source.get().snapshots.count() == 1
-    assert Evidence.objects.get(pk=evidence.pk).suggestion_snapshot is None  # not read yet
+        assert wait_for(lambda: len(site.hits("/news/plant")) == 1)
+        assert wait_for(lambda: queued_messages("assess") == 1)  # the page, for the reader
+    source = Source.objects.get(pk=evidence.source_id)
+    assert source.last_checked_at is None and not source.snapshots.exists()
 
-    with real_worker("assess", purge=False):  # the Procfile's reader
+    with real_worker("assess", purge=False):  # the reader: the text, then the claims
         assert wait_for(lambda: Evidence.objects.get(pk=evidence.pk).suggestion_snapshot == 1)
+    source = Source.objects.get(pk=evidence.source_id)
+    assert source.last_checked_at is not None and source.health == Health.OK
+    assert confirmed in source.snapshots.get().text
     read = Evidence.objects.get(pk=evidence.pk)
     assert (read.labelled_by, read.stance, read.certainty) == ("automatic", "supports", "certain")
+    assert len(site.hits("/news/plant")) == 1  # read once, off the network and then as text
