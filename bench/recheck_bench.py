@@ -209,7 +209,22 @@ def timed_round(ids: list[int], server: Any, path: str) -> tuple[float, float]:
     """A check of every source: (first to last request, until every check is recorded)."""
     since = time.monotonic()
     recorded = run_checks(ids)
-    return request_spread(server, path, since, len(ids)), recorded
+    spread = request_spread(server, path, since, len(ids))
+    reader_idle()
+    return spread, recorded
+
+
+def reader_idle(timeout: float = 300.0) -> None:
+    """Wait for the reader to finish what the round gave it (the versions read against the
+    claims), so that the next round starts on a quiet machine, as changedetection.io's do."""
+    from factcheck.celery import app
+
+    deadline = time.monotonic() + timeout
+    with app.connection_for_write() as connection:
+        client = connection.default_channel.client  # type: ignore[attr-defined]
+        while client.llen("assess") and time.monotonic() < deadline:
+            time.sleep(0.1)
+    time.sleep(1.0)  # its last tasks are still running
 
 
 def httpx_loop(urls: list[str], etags: dict[str, str], concurrency: int) -> float:
@@ -261,6 +276,7 @@ def measure_pool(
     with worker(var_dir, pool, args.concurrency) as pid, worker(var_dir, "threads", 2, "assess"):
         run_checks(warm, timeout=120)  # the worker is up, its threads or children warm
         results["first_s"] = run_checks(ids)
+        reader_idle()
         results["unchanged_spread_s"], results["unchanged_s"] = timed_round(ids, server, path)
         assert SourceSnapshot.objects.filter(source_id__in=ids).count() == len(ids)
         pages.change_all()

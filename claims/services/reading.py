@@ -10,10 +10,12 @@ is never lost (docs/operations.md, "The outbox").
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from claims.models import Evidence
 from claims.services.link_offers import source_offer_links
 from claims.services.suggestions import source_reassess
 from outbox.services import outbox_add
@@ -33,7 +35,6 @@ def source_version_read_or_queue(*, source: Source, snapshot: SourceSnapshot) ->
     return source_version_read(source=source, snapshot=snapshot)
 
 
-@transaction.atomic
 def source_version_read_later(*, source_id: int, number: int) -> list[str]:
     """The queued reading of version `number`. A version a newer one has overtaken is not
     read: the newer one's reading says what the page says now. Safe to run twice: evidence
@@ -49,15 +50,24 @@ def source_version_read_later(*, source_id: int, number: int) -> list[str]:
 
 def source_version_read(*, source: Source, snapshot: SourceSnapshot) -> list[str]:
     """Assess the citing evidence again from `snapshot` (which recomputes their claims'
-    firmness), then offer the version to the claims it strongly matches."""
-    read = source_reassess(source=source, snapshot=snapshot)
-    told = [f"claim {item.evidence.claim_id} read it again" for item in read if item.needs_review]
+    firmness), then offer the version to the claims it strongly matches. A source no
+    evidence cites takes no transaction for the first part (on SQLite, one holds the
+    whole database)."""
+    told: list[str] = []
+    if Evidence.objects.live().filter(source=source).exists():
+        with transaction.atomic():
+            read = source_reassess(source=source, snapshot=snapshot)
+        told += [f"claim {i.evidence.claim_id} read it again" for i in read if i.needs_review]
     return told + _offer_links(source, snapshot)
 
 
 def _offer_links(source: Source, snapshot: SourceSnapshot) -> list[str]:
+    # Within a transaction (an editor's version), a savepoint: a failure here leaves the
+    # version and its reading intact. Outside one (the queued reading), none is needed, and
+    # none is opened around the matching.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        with transaction.atomic():  # a savepoint: a failure here leaves the reading intact
+        with guard:
             offers = source_offer_links(source=source, snapshot=snapshot)
     except Exception:
         # Offers are a convenience for editors; the version and what the evidence says of
