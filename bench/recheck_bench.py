@@ -8,8 +8,9 @@ installed by the bench in a throwaway venv; `--no-cdio` leaves it out).
                                             [--concurrency 8] [--delay 0.05] [--no-cdio]
 
 Beside our fetch worker runs the reader (a worker on the `assess` queue, as the Procfile's),
-which reads each new version against the claims. Rounds are also timed as the page server
-saw them: from the first request of the round to the last.
+which extracts and records the pages the fetch worker read, then reads each new version
+against the claims. Rounds are also timed as the page server saw them: from the first
+request of the round to the last.
 
 Everything runs on this machine: the pages on a local threaded server (tests/sources/
 httpserver.py), a throwaway SQLite database in a temporary FACTCHECK_VAR_DIR (or
@@ -46,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.cdio import CDIO_VERSION  # noqa: E402
+
+READER_CONCURRENCY = 2  # the Procfile's reader: `-Q assess --pool=prefork --concurrency=2`
 
 RESULTS = ROOT / "bench" / "results"
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
@@ -273,7 +276,8 @@ def measure_pool(
         "concurrency": args.concurrency,
         "delay_s": pages.delay,
     }
-    with worker(var_dir, pool, args.concurrency) as pid, worker(var_dir, "threads", 2, "assess"):
+    reader = worker(var_dir, args.reader_pool, READER_CONCURRENCY, "assess")
+    with worker(var_dir, pool, args.concurrency) as pid, reader as reader_pid:
         run_checks(warm, timeout=120)  # the worker is up, its threads or children warm
         results["first_s"] = run_checks(ids)
         reader_idle()
@@ -283,6 +287,8 @@ def measure_pool(
         results["changed_spread_s"], results["changed_s"] = timed_round(ids, server, path)
         assert SourceSnapshot.objects.filter(source_id__in=ids).count() == 2 * len(ids)
         results["worker_rss_mb"] = group_rss_mb(pid)
+        results["reader_rss_mb"] = group_rss_mb(reader_pid)
+        results["reader"] = f"{args.reader_pool}×{READER_CONCURRENCY}"
     etags: dict[str, str] = {}
     httpx_loop(urls, etags, args.concurrency)  # the first read, to learn the ETags
     results["limit_unchanged_s"] = httpx_loop(urls, etags, args.concurrency)
@@ -404,6 +410,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pool", action="append", choices=["threads", "prefork", "gevent"])
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds each answer waits (remote latency)"
+    )
+    parser.add_argument(
+        "--reader-pool",
+        choices=["prefork", "threads"],
+        default="prefork",
+        help="the reader's pool (the Procfile's: prefork)",
     )
     parser.add_argument("--no-cdio", action="store_true", help="leave changedetection.io out")
     args = parser.parse_args(argv)
