@@ -14,7 +14,7 @@ from sources.handoff import Fetched
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 
 
-def a_page(**changes: object) -> Fetched:
+def a_page(archive: ArchivedCopy | None = None) -> Fetched:
     result = FetchResult(
         url="https://news.test/a",
         outcome=Outcome.MOVED,
@@ -29,7 +29,7 @@ def a_page(**changes: object) -> Fetched:
         redirects=[(301, "https://news.test/b")],
         elapsed=0.25,
     )
-    return Fetched(source_id=7, now=NOW, seen_checked_at=None, result=result, **changes)
+    return Fetched(source_id=7, now=NOW, seen_checked_at=None, result=result, archive=archive)
 
 
 def test_a_fetched_page_survives_the_broker_as_json() -> None:
