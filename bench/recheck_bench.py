@@ -1,9 +1,16 @@
 """Recheck benchmark: checks per second through ONE real Celery worker, for N pages that are
 unchanged (a 304 to the conditional request) and N that changed (200, new text, a new
-snapshot), against a plain httpx loop over the same URLs at the same concurrency (the limit).
+snapshot), against a plain httpx loop over the same URLs at the same concurrency (the limit),
+and beside changedetection.io on the same pages with as many fetch workers (bench/cdio.py:
+installed by the bench in a throwaway venv; `--no-cdio` leaves it out).
 
     .venv/bin/python bench/recheck_bench.py [--pages 200] [--pool threads] [--pool prefork]
-                                            [--concurrency 8]
+                                            [--concurrency 8] [--delay 0.05] [--no-cdio]
+
+Beside our fetch worker runs the reader (a worker on the `assess` queue, as the Procfile's),
+which extracts and records the pages the fetch worker read, then reads each new version
+against the claims. Rounds are also timed as the page server saw them: from the first
+request of the round to the last.
 
 Everything runs on this machine: the pages on a local threaded server (tests/sources/
 httpserver.py), a throwaway SQLite database in a temporary FACTCHECK_VAR_DIR (or
@@ -38,6 +45,11 @@ from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.cdio import CDIO_VERSION  # noqa: E402
+
+READER_CONCURRENCY = 2  # the Procfile's reader: `-Q assess --pool=prefork --concurrency=2`
+
 RESULTS = ROOT / "bench" / "results"
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
 PARAGRAPH = (
@@ -122,17 +134,19 @@ def purge_fetch_queue() -> None:
     from factcheck.celery import app
 
     with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("fetch")  # type: ignore[attr-defined]
+        for queue_name in ("fetch", "assess"):
+            connection.default_channel.queue_purge(queue_name)  # type: ignore[attr-defined]
 
 
 @contextmanager
-def worker(var_dir: str, pool: str, concurrency: int) -> Iterator[int]:
+def worker(var_dir: str, pool: str, concurrency: int, queue: str = "fetch") -> Iterator[int]:
     command = [
         str(ROOT / ".venv" / "bin" / "celery"),
         "-A",
         "factcheck",
         "worker",
-        "--queues=fetch",
+        f"--queues={queue}",
+        f"--hostname={queue}@%h",
         f"--pool={pool}",
         f"--concurrency={concurrency}",
         "--loglevel=WARNING",
@@ -187,6 +201,35 @@ def run_checks(ids: list[int], timeout: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
+def request_spread(server: Any, path: str, since: float, expected: int) -> float:
+    """Seconds from the first request for a page under `path` after `since` to the last."""
+    times = [seen.at for seen in server.hits(path) if seen.at >= since]
+    assert len(times) == expected, (len(times), expected)
+    return max(times) - min(times)
+
+
+def timed_round(ids: list[int], server: Any, path: str) -> tuple[float, float]:
+    """A check of every source: (first to last request, until every check is recorded)."""
+    since = time.monotonic()
+    recorded = run_checks(ids)
+    spread = request_spread(server, path, since, len(ids))
+    reader_idle()
+    return spread, recorded
+
+
+def reader_idle(timeout: float = 300.0) -> None:
+    """Wait for the reader to finish what the round gave it (the versions read against the
+    claims), so that the next round starts on a quiet machine, as changedetection.io's do."""
+    from factcheck.celery import app
+
+    deadline = time.monotonic() + timeout
+    with app.connection_for_write() as connection:
+        client = connection.default_channel.client  # type: ignore[attr-defined]
+        while client.llen("assess") and time.monotonic() < deadline:
+            time.sleep(0.1)
+    time.sleep(1.0)  # its last tasks are still running
+
+
 def httpx_loop(urls: list[str], etags: dict[str, str], concurrency: int) -> float:
     """The limit: the same requests from a thread pool of plain httpx clients, made before
     the clock starts, and nothing else: no robots.txt, no politeness, no parsing, no database."""
@@ -233,21 +276,80 @@ def measure_pool(
         "concurrency": args.concurrency,
         "delay_s": pages.delay,
     }
-    with worker(var_dir, pool, args.concurrency) as pid:
+    reader = worker(var_dir, args.reader_pool, READER_CONCURRENCY, "assess")
+    with worker(var_dir, pool, args.concurrency) as pid, reader as reader_pid:
         run_checks(warm, timeout=120)  # the worker is up, its threads or children warm
         results["first_s"] = run_checks(ids)
-        results["unchanged_s"] = run_checks(ids)
+        reader_idle()
+        results["unchanged_spread_s"], results["unchanged_s"] = timed_round(ids, server, path)
         assert SourceSnapshot.objects.filter(source_id__in=ids).count() == len(ids)
         pages.change_all()
-        results["changed_s"] = run_checks(ids)
+        results["changed_spread_s"], results["changed_s"] = timed_round(ids, server, path)
         assert SourceSnapshot.objects.filter(source_id__in=ids).count() == 2 * len(ids)
         results["worker_rss_mb"] = group_rss_mb(pid)
+        results["reader_rss_mb"] = group_rss_mb(reader_pid)
+        results["reader"] = f"{args.reader_pool}×{READER_CONCURRENCY}"
     etags: dict[str, str] = {}
     httpx_loop(urls, etags, args.concurrency)  # the first read, to learn the ETags
     results["limit_unchanged_s"] = httpx_loop(urls, etags, args.concurrency)
     pages.change_all()
     results["limit_changed_s"] = httpx_loop(urls, etags, args.concurrency)
     return results
+
+
+def measure_cdio(args: argparse.Namespace, server: Any, folder: Path) -> dict[str, Any]:
+    """changedetection.io's rounds on pages of its own (/cdio), the same in every other way;
+    {"unavailable": why} when it cannot be installed or run here."""
+    from bench.cdio import CdioUnavailable, cdio_install, cdio_running, wait_until
+
+    path, pages = "/cdio", Pages(args.delay)
+    server.route(path, pages)
+    urls = [server.url(f"{path}?i={i}") for i in range(args.pages)]
+    try:
+        program = cdio_install()
+        with cdio_running(
+            program, urls, workers=args.concurrency, port=free_port(), folder=folder
+        ) as cdio:
+            wait_until(lambda: len(server.hits(path)) >= len(urls), 300, "its first reads")
+            wait_until(cdio.queue_empty, 60, "its first reads to end")
+            time.sleep(1.0)  # the last ones are still being compared
+            unchanged, _ = cdio_round(cdio, server, path, len(urls))
+            pages.change_all()
+            changed, recorded = cdio_round(cdio, server, path, len(urls), changed=True)
+    except CdioUnavailable as exc:
+        return {"unavailable": str(exc)}
+    return {"unchanged_spread_s": unchanged, "changed_spread_s": changed, "changed_s": recorded}
+
+
+def cdio_round(
+    cdio: Any, server: Any, path: str, pages: int, changed: bool = False
+) -> tuple[float, float | None]:
+    """Recheck all: (first to last request, until every change is recorded when `changed`)."""
+    from bench.cdio import wait_until
+
+    since, epoch, started = time.monotonic(), time.time(), time.perf_counter()
+    cdio.recheck_all()
+
+    def asked() -> bool:
+        return sum(1 for seen in server.hits(path) if seen.at >= since) >= pages
+
+    wait_until(asked, 300, "a round of its requests")
+    spread = request_spread(server, path, since, pages)
+    recorded = None
+    if changed:  # its record of a change has whole seconds: so has this figure's start
+        wait_until(lambda: cdio.changed_since(epoch) >= pages, 120, "its changes recorded")
+        recorded = time.perf_counter() - started
+    wait_until(cdio.queue_empty, 60, "its round to end")
+    time.sleep(1.0)
+    return spread, recorded
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def rates(result: dict[str, Any], pages: int) -> dict[str, Any]:
@@ -258,6 +360,29 @@ def rates(result: dict[str, Any], pages: int) -> dict[str, Any]:
         out[f"limit_{kind}_per_s"] = round(pages / result[f"limit_{kind}_s"], 1)
         out[f"{kind}_ratio"] = round(out[f"{kind}_per_s"] / out[f"limit_{kind}_per_s"], 3)
     return out
+
+
+def print_beside_cdio(rows: list[dict[str, Any]], cdio: dict[str, Any], args: Any) -> None:
+    print(
+        f"\nBeside changedetection.io {CDIO_VERSION}, {args.pages} pages, {args.concurrency} "
+        f"fetchers each, {args.delay} s latency: seconds from a round's first request to its last"
+    )
+    if "unavailable" in cdio:
+        print(f"changedetection.io NOT MEASURED: {cdio['unavailable']}")
+    head = f"{'ours':<12}{'pages':<11}{'ours s':>8}{'cdio s':>8}{'cdio/ours':>11}"
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        label = f"{row['pool']}×{row['concurrency']}"
+        for kind in ("unchanged", "changed"):
+            ours = row[f"{kind}_spread_s"]
+            theirs = cdio.get(f"{kind}_spread_s")
+            ratio = f"{theirs / ours:.2f}" if theirs else "-"
+            shown = f"{theirs:.2f}" if theirs else "-"
+            print(f"{label:<12}{kind:<11}{ours:>8.2f}{shown:>8}{ratio:>11}")
+        theirs = cdio.get("changed_s")
+        shown = f"{theirs:.2f}" if theirs else "-"
+        print(f"{label:<12}{'changed, until all recorded':<27}{row['changed_s']:>8.2f}{shown:>8}")
 
 
 def print_table(rows: list[dict[str, Any]], pages: int) -> None:
@@ -286,6 +411,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds each answer waits (remote latency)"
     )
+    parser.add_argument(
+        "--reader-pool",
+        choices=["prefork", "threads"],
+        default="prefork",
+        help="the reader's pool (the Procfile's: prefork)",
+    )
+    parser.add_argument("--no-cdio", action="store_true", help="leave changedetection.io out")
     args = parser.parse_args(argv)
     pools = args.pool or ["threads"]
     from tests.sources.httpserver import TestServer
@@ -296,9 +428,13 @@ def main(argv: list[str] | None = None) -> None:
         pages = Pages(args.delay)
         try:
             rows = [rates(measure_pool(p, args, var_dir, server, pages), args.pages) for p in pools]
+            cdio = {"unavailable": "left out (--no-cdio)"}
+            if not args.no_cdio:
+                cdio = measure_cdio(args, server, Path(var_dir))
         finally:
             server.stop()
     print_table(rows, args.pages)
+    print_beside_cdio(rows, cdio, args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {
         "pages": args.pages,
@@ -306,6 +442,8 @@ def main(argv: list[str] | None = None) -> None:
         "broker": BROKER,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "runs": rows,
+        "changedetection.io": {"version": CDIO_VERSION, **cdio},
+        "load_average": os.getloadavg(),
     }
     (RESULTS / "recheck.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwritten to {RESULTS / 'recheck.json'}")

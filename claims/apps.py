@@ -15,9 +15,6 @@ class ClaimsConfig(AppConfig):
         from sources.signals import publisher_changed, source_changed
 
         source_changed.connect(receivers.on_source_changed, dispatch_uid="claims.source_changed")
-        source_changed.connect(
-            receivers.on_source_snapshot, dispatch_uid="claims.link_offers.source_changed"
-        )
         publisher_changed.connect(
             receivers.on_publisher_changed, dispatch_uid="claims.publisher_changed"
         )

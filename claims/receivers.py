@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from claims.models import Claim, EventKind, Evidence
-from claims.services.link_offers import source_offer_links
+from claims.services.reading import source_version_read_or_queue
 from claims.services.scoring import claim_recompute_firmness
-from claims.services.suggestions import source_reassess
 from claims.services.timeline import claim_event_add, claim_flag_for_review
 from claims.services.track_record import publishers_recompute_track_record
 from sources.models import Publisher, Source, SourceSnapshot
@@ -85,12 +83,10 @@ def on_source_changed(
         if new_text is None:
             claim_recompute_firmness(claim=claim)
     if new_text is not None:
-        # Every version, the first included, is read for what it says of each claim;
-        # this recomputes the firmness of every claim that cites the source.
-        read = source_reassess(source=source, snapshot=new_text)
-        told += [
-            f"claim {item.evidence.claim_id} read it again" for item in read if item.needs_review
-        ]
+        # Every version, the first included, is read for what it says of each claim (which
+        # recomputes their firmness) and offered to others: a fetched one by a task of its
+        # own, so that the fetch worker never waits for the reading.
+        told += source_version_read_or_queue(source=source, snapshot=new_text)
     return told
 
 
@@ -141,27 +137,3 @@ def on_publisher_changed(
     )
     for claim in Claim.objects.filter(pk__in=touching.values("claim")).order_by("pk"):
         claim_recompute_firmness(claim=claim)
-
-
-def on_source_snapshot(
-    sender: Any,
-    *,
-    source: Source,
-    change: str,
-    snapshot: SourceSnapshot | None = None,
-    **kwargs: Any,
-) -> list[str]:
-    """Offer a source's new version to the claims it strongly matches."""
-    if change != SourceChange.SNAPSHOT or snapshot is None:
-        return []
-    try:
-        with transaction.atomic():  # a savepoint: a failure here leaves the snapshot intact
-            offers = source_offer_links(source=source, snapshot=snapshot)
-    except Exception:
-        # Offers are a convenience for editors; the version the fetch just read is the
-        # record, and must not be lost because matching failed (say, a missing `.[ml]`).
-        logger.exception(
-            "could not offer source %s (version %s) to claims", source.pk, snapshot.number
-        )
-        return ["offering it to other claims failed (see the log)"]
-    return [f"offered to claim {offer.claim_id}" for offer in offers]

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from claims.services.claims import claims_flag_overdue
+from claims.services.reading import source_version_read_later
 from claims.services.track_record import (
     track_records_recompute_all,
     track_records_recompute_for_claim,
@@ -35,3 +36,12 @@ def recompute_all_track_records() -> int:
     recomputed = track_records_recompute_all()
     logger.info("track records recomputed; %d claims rescored", recomputed)
     return recomputed
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def read_source_version(source_id: int, number: int) -> int:
+    """A fetched version read against the claims, on the `assess` queue (CELERY_TASK_ROUTES),
+    off the fetch workers. Running twice is harmless (claims.services.reading)."""
+    told = source_version_read_later(source_id=source_id, number=number)
+    logger.info("source %s version %s read: %s", source_id, number, "; ".join(told) or "-")
+    return len(told)

@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # (`webhooks`), so a slow receiver never delays a check or the desk's own tasks.
 CELERY_TASK_ROUTES = {
     "sources.tasks.check_source": {"queue": "fetch"},
+    # Reading, CPU work kept off the fetch workers (the Procfile's `reader`): a fetched
+    # page's text extracted and the check recorded, then the version read against the claims.
+    "sources.tasks.read_fetched_page": {"queue": "assess"},
+    "claims.tasks.read_source_version": {"queue": "assess"},
     "webhooks.tasks.*": {"queue": "webhooks"},
 }
 

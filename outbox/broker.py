@@ -8,6 +8,8 @@ relay or the beat publishes it once the broker is back. The relay itself always 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -46,8 +48,38 @@ broker_failed = RecentFailure()
 PUBLISH_ONCE = {"max_retries": 0}
 
 
+_kept = threading.local()
+
+
 @contextmanager
 def publishing_connection(app: Any) -> Iterator[Connection]:
-    """A broker connection for one publish that fails at once when the broker refuses."""
-    with app.connection_for_write(transport_options=PUBLISH_ONCE) as connection:
+    """A broker connection for a publish that fails at once when the broker refuses.
+
+    Each thread keeps its connection for its next publish: connecting and declaring the
+    queue again cost more than the publish itself (a fetch worker's thread publishes the
+    reading of every changed page). A publish that fails drops the connection, so the next
+    one connects afresh; a forked process never uses its parent's."""
+    kept = getattr(_kept, "connection", None)
+    if kept is not None and kept[:2] == (app, os.getpid()):
+        connection = kept[2]
+    else:
+        connection = app.connection_for_write(transport_options=PUBLISH_ONCE)
+        if not isinstance(connection, Connection):  # a stand-in for the broker (tests)
+            with connection as stand_in:
+                yield stand_in
+            return
+        _kept.connection = (app, os.getpid(), connection)
+    try:
         yield connection
+    except BaseException:
+        forget_publishing_connection()
+        raise
+
+
+def forget_publishing_connection() -> None:
+    """Close this thread's kept connection, if any; the next publish connects afresh."""
+    kept = getattr(_kept, "connection", None)
+    _kept.connection = None
+    if kept is not None and kept[1] == os.getpid():
+        with contextlib.suppress(Exception):  # it is being dropped because it failed
+            kept[2].release()

@@ -24,6 +24,7 @@ from sources.fetch import fetching
 from sources.fetch.archive import ArchivedCopy, archive_lookup
 from sources.fetch.client import FetchOptions, FetchResult, Outcome
 from sources.fetch.extraction import Extracted, extract
+from sources.handoff import Fetched
 from sources.models import Health, SnapshotMethod, Source, SourceSnapshot
 from sources.scheduling import CheckResult, plan_next_check
 from sources.services import (
@@ -117,14 +118,26 @@ class _Observed:
 
 def source_check(*, source: Source, now: datetime | None = None) -> CheckReport:
     """Check `source` now: fetch, keep, classify, tell, and schedule the next check."""
+    return source_record_fetched(fetched=source_fetch(source=source, now=now))
+
+
+def source_fetch(*, source: Source, now: datetime | None = None) -> Fetched:
+    """The network half of a check: the page (and, for a dying source, its archived copy).
+    Nothing is recorded: `source_record_fetched` does that, here or in the reader."""
     now = now or timezone.now()
     source = Source.objects.get(pk=source.pk)  # the caller's copy may be out of date
     result = fetching.fetch(
         source.url, etag=source.etag, last_modified=source.last_modified, options=_options()
     )
-    page = _extract(result) if result.ok else None
     archive = _find_archive(source, result, now)
-    return _record(source.pk, _Observed(now, source.last_checked_at, result, page, archive))
+    return Fetched(source.pk, now, source.last_checked_at, result, archive)
+
+
+def source_record_fetched(*, fetched: Fetched) -> CheckReport:
+    """The reading half of a check: the page's text extracted, then everything recorded."""
+    page = _extract(fetched.result) if fetched.result.ok else None
+    seen = _Observed(fetched.now, fetched.seen_checked_at, fetched.result, page, fetched.archive)
+    return _record(fetched.source_id, seen)
 
 
 @functools.cache

@@ -29,7 +29,14 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils.dateparse import parse_datetime
 
 from outbox.services import outbox_add
-from sources.checking import source_check, source_record_check_error
+from sources.checking import (
+    CheckReport,
+    source_check,
+    source_fetch,
+    source_record_check_error,
+    source_record_fetched,
+)
+from sources.handoff import Fetched
 from sources.models import Source
 from sources.scheduling import (
     source_hold,
@@ -125,7 +132,7 @@ def check_source(self: Any, source_id: int, lease: str | None = None, force: boo
         return reason
     try:
         with Heartbeat(source_id, held):
-            report = source_check(source=source)
+            report = _check(source, eager=bool(self.request.is_eager))
     except TRANSIENT as exc:
         if self.request.retries >= self.max_retries:
             _record_give_up(source_id, f"gave up after {self.request.retries} retries: {exc}")
@@ -133,6 +140,47 @@ def check_source(self: Any, source_id: int, lease: str | None = None, force: boo
         raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
     except SoftTimeLimitExceeded:
         _record_give_up(source_id, "took longer than the time limit")
+        return "timeout"
+    logger.info("%s", report)
+    return report.outcome if isinstance(report, CheckReport) else report
+
+
+def _check(source: Source, *, eager: bool) -> CheckReport | str:
+    """Fetch; a page that was read goes to the reader (the `assess` queue) to be extracted
+    and recorded, so that this worker's thread goes on to the next page at once; anything
+    else (304, errors, deferrals) is recorded here. Run eagerly (apply(), tests), with no
+    reader to hand to, the whole check is done in this call."""
+    if eager:
+        return source_check(source=source)
+    fetched = source_fetch(source=source)
+    if not fetched.result.ok:
+        return source_record_fetched(fetched=fetched)
+    read_fetched_page.delay(fetched.as_message())
+    logger.info("source %s read off the network; its text is the reader's", source.pk)
+    return "read"
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=settings.FACTCHECK_CHECK_MAX_RETRIES,
+    soft_time_limit=settings.FACTCHECK_CHECK_SOFT_TIME_LIMIT,
+    time_limit=settings.FACTCHECK_CHECK_TIME_LIMIT,
+)
+def read_fetched_page(self: Any, fetched: dict[str, Any]) -> str:
+    """The reading half of a check, on the `assess` queue: extract the page's text and
+    record the check. Safe to run twice: a second recording of one check is dropped."""
+    page = Fetched.from_message(fetched)
+    try:
+        report = source_record_fetched(fetched=page)
+    except TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:
+            _record_give_up(page.source_id, f"gave up after {self.request.retries} retries: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
+    except SoftTimeLimitExceeded:
+        _record_give_up(page.source_id, "took longer than the time limit")
         return "timeout"
     logger.info("%s", report)
     return report.outcome

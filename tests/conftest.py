@@ -113,6 +113,16 @@ def fresh_claim_index():
 
 
 @pytest.fixture(autouse=True)
+def pages_read_afresh():
+    """Each test reads its pages itself: none is taken from what an earlier test read."""
+    from sources.fetch.extraction import readings
+
+    readings.clear()
+    yield
+    readings.clear()
+
+
+@pytest.fixture(autouse=True)
 def broker_trusted_again():
     """A test that makes a publish fail must not leave the next test's publishes skipped."""
     from outbox.broker import broker_failed

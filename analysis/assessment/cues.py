@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from analysis.text import content_stems
 
@@ -231,8 +232,22 @@ def comparable(sentence: str) -> str:
     return lowered
 
 
+def forget_sentences() -> None:
+    _lexicon_cues.cache_clear()
+
+
 def find_cues(sentence: str, index: int, claim_stems: frozenset[str]) -> list[Found]:
     """Every cue in `sentence`; each cue's text is quoted from the sentence as it stands."""
+    lowered = comparable(sentence)
+    negations = [_quote(f, sentence) for f in _negations(lowered, index, claim_stems)]
+    return [*_lexicon_cues(sentence, index), *negations]
+
+
+@lru_cache(maxsize=4096)
+def _lexicon_cues(sentence: str, index: int) -> tuple[Found, ...]:
+    """The cues that do not depend on the claim: the lexicon's patterns, run once per
+    sentence rather than once per claim the sentence is read against (most of the time of
+    reading a text again is here)."""
     lowered = comparable(sentence)
     found = [
         Found(kind, match.group().strip(), certainty, index, span=_span(match))
@@ -241,8 +256,7 @@ def find_cues(sentence: str, index: int, claim_stems: frozenset[str]) -> list[Fo
     ]
     found = _drop_denials_under_negation(found, lowered)
     found = _soften_negated_confirmations(found, lowered)
-    found.extend(_negations(lowered, index, claim_stems))
-    return [_quote(f, sentence) for f in found]
+    return tuple(_quote(f, sentence) for f in found)
 
 
 def _span(match: re.Match[str]) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from analysis.assessment.cues import (
     Found,
     claim_is_negated,
     find_cues,
+    forget_sentences,
 )
 from analysis.assessment.furniture import article_sentences
 from analysis.assessment.passages import (
@@ -87,6 +88,7 @@ def forget_read_texts() -> None:
     """Drop what was kept of recent texts (the benchmark times every text as new)."""
     read.cache_clear()
     _report_denials.cache_clear()
+    forget_sentences()
 
 
 def assess_by_rules(claim: str, text: str) -> Assessment:

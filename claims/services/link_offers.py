@@ -34,10 +34,11 @@ class LinkOfferDecided(Exception):
         self.offer = offer
 
 
-@transaction.atomic
 def source_offer_links(*, source: Source, snapshot: SourceSnapshot) -> list[LinkOffer]:
     """Offer the source to the claims its new version strongly matches; the offers made
-    or brought up to date. Claims citing it already, and offers decided, are left alone."""
+    or brought up to date. Claims citing it already, and offers decided, are left alone.
+    The matching (the index, the assessor) runs before the transaction: on SQLite a
+    transaction holds the whole database, and most versions match no claim at all."""
     index, limits = claim_index()
     linked = set(Evidence.objects.live().filter(source=source).values_list("claim_id", flat=True))
     matches = index.search(
@@ -47,15 +48,23 @@ def source_offer_links(*, source: Source, snapshot: SourceSnapshot) -> list[Link
     if not matches:
         return []
     claims = Claim.objects.in_bulk([m.claim_id for m in matches])
+    related = [
+        (claims[m.claim_id], m)
+        for m in matches
+        # gone since the index was built; or words in common, but about something else
+        if m.claim_id in claims and read_as_related(claims[m.claim_id].text, snapshot.text)
+    ]
+    return _make_offers(source, snapshot, related, index.method) if related else []
+
+
+@transaction.atomic
+def _make_offers(
+    source: Source, snapshot: SourceSnapshot, related: list[tuple[Claim, Match]], method: str
+) -> list[LinkOffer]:
     earlier = {o.claim_id: o for o in LinkOffer.objects.select_for_update().filter(source=source)}
     offers = []
-    for match in matches:
-        claim = claims.get(match.claim_id)
-        if claim is None:
-            continue  # removed since the index was built
-        if not read_as_related(claim.text, snapshot.text):
-            continue  # words in common, but the assessor reads it as about something else
-        offer = _offer(claim, source, snapshot, match, earlier.get(claim.pk), index.method)
+    for claim, match in related:
+        offer = _offer(claim, source, snapshot, match, earlier.get(claim.pk), method)
         if offer is not None:
             offers.append(offer)
     return offers

@@ -143,7 +143,7 @@ def test_a_failure_to_offer_does_not_lose_the_new_version(jobs, report, monkeypa
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("matching is down")
 
-    monkeypatch.setattr("claims.receivers.source_offer_links", broken)
+    monkeypatch.setattr("claims.services.reading.source_offer_links", broken)
     snapshot = source_add_snapshot(source=report, text=REPORT)
     assert snapshot is not None and report.snapshots.count() == 1
     assert offers_for(jobs) == []

@@ -42,5 +42,5 @@ def test_a_process_that_dies_is_started_again_and_the_restart_is_said(tmp_path: 
 def test_make_run_wraps_every_background_process() -> None:
     procfile = (ROOT / "Procfile.dev").read_text().splitlines()
     background = [line for line in procfile if line and not line.startswith("web:")]
-    assert {line.split(":")[0] for line in background} == {"worker", "beat", "relay"}
+    assert {line.split(":")[0] for line in background} == {"worker", "reader", "beat", "relay"}
     assert all(line.split(":", 1)[1].strip().startswith("bin/keep-running ") for line in background)

@@ -148,6 +148,7 @@ COMMANDS: dict[str, Any] = {
         "2",
     ],
     "worker": lambda s: procfile_command("worker"),
+    "reader": lambda s: procfile_command("reader"),
     "relay": lambda s: [str(BIN / "python"), "manage.py", "outbox_relay", "--interval", "0.5"],
 }
 

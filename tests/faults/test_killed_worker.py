@@ -50,6 +50,7 @@ def test_a_check_whose_worker_was_killed_is_done_again_within_its_hold(
     )
     try:
         service.start("worker")
+        service.start("reader")  # the page's text is read and recorded there
         service.start("relay")
         source = SourceFactory.create(url=site.url("/slow"), health="unchecked")
         recheck(service, "--source", str(source.pk))

@@ -141,3 +141,42 @@ def test_after_a_failed_publish_a_request_does_not_wait_on_the_broker_again(
     assert OutboxMessage.objects.pending().count() == 3  # and all three are kept
     broker.down = False
     assert outbox_relay() == 2  # the relay always tries; the first waits out its back-off
+
+
+def test_a_new_promise_is_held_for_its_own_publish_and_the_relay_leaves_it(
+    broker: Broker,
+) -> None:
+    message = outbox_add(task="t", args=[1])  # the test's transaction never commits
+    assert OutboxMessage.objects.get(pk=message.pk).claimed_until > timezone.now()
+    assert outbox_relay() == 0 and broker.sent == []
+
+
+def test_a_promise_skipped_after_a_broker_failure_is_the_relays_at_once(
+    broker: Broker, django_capture_on_commit_callbacks: Any
+) -> None:
+    from outbox.broker import broker_failed
+
+    broker_failed.note()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_add(task="t", args=[1])
+    assert broker.sent == []
+    assert outbox_relay() == 1 and broker.sent == [("t", [1], {})]
+
+
+def test_a_publishing_thread_keeps_its_connection_until_a_publish_fails() -> None:
+    from celery import Celery
+
+    from outbox.broker import forget_publishing_connection, publishing_connection
+
+    app = Celery("kept", broker="memory://")
+    with publishing_connection(app) as first:
+        pass
+    with publishing_connection(app) as second:
+        pass
+    assert second is first
+    with pytest.raises(ConnectionRefusedError), publishing_connection(app):
+        raise ConnectionRefusedError("Connection refused")
+    with publishing_connection(app) as third:
+        pass
+    assert third is not first
+    forget_publishing_connection()

@@ -136,3 +136,21 @@ def test_a_bare_domain_or_a_title_without_a_suffix_gives_no_site_name() -> None:
     domain = with_head("<title>Night train saved | courier.example</title>")
     assert extract(plain, "https://courier.example/a").site_name == ""
     assert extract(domain, "https://courier.example/a").site_name == ""
+
+
+def test_the_same_body_is_read_once_and_a_changed_one_again(monkeypatch) -> None:
+    import trafilatura
+
+    calls = []
+    real = trafilatura.bare_extraction
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counting)
+    first = extract(ARTICLE.encode(), URL, encoding="utf-8")
+    again = extract(ARTICLE.encode(), URL, encoding="utf-8")
+    assert again == first and len(calls) == 1
+    changed = extract(ARTICLE.replace("wrong", "right").encode(), URL, encoding="utf-8")
+    assert len(calls) == 2 and "was right" in (changed.text or "")

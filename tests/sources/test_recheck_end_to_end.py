@@ -22,7 +22,7 @@ from sources.models import Health, Source, SourceSnapshot
 from sources.tasks import check_source, enqueue_due_sources
 from tests.sources.httpserver import Reply, Seen, TestServer
 from tests.waiting import wait_for
-from tests.workers import real_worker
+from tests.workers import queued_messages, real_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -84,8 +84,9 @@ def archive_answer(server: TestServer) -> Callable[[Seen], Reply]:
 
 @pytest.fixture
 def worker() -> Iterator[None]:
-    """A real worker consuming the default queue and `fetch`, as the Procfile's does."""
-    with real_worker("celery", "fetch"):
+    """A real worker consuming the default queue, `fetch` and `assess`, as the Procfile's
+    worker and reader do."""
+    with real_worker("celery", "fetch", "assess"):
         yield
 
 
@@ -176,3 +177,26 @@ def test_a_worker_reads_each_new_version_against_the_claims_and_offers_it_to_oth
     moved = [r for r in reasons if r["code"] == f"assessment:{evidence.pk}"]
     assert moved and "denied the report" in moved[0]["message"]
     assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.EVIDENCE_ASSESSED).exists()
+
+
+def test_the_fetch_worker_leaves_the_reading_of_a_page_to_the_assess_queue(
+    site: TestServer,
+) -> None:
+    confirmed = "Chery has confirmed it will build cars at JLR's Halewood plant."
+    site.route("/news/plant", Page(confirmed))
+    claim = claim_create(text="Chery will build cars at JLR's Halewood plant", published=True)
+    with real_worker("celery", "fetch"):  # the Procfile's worker, without its reader
+        evidence = evidence_add(claim=claim, url=site.url("/news/plant"))
+        assert wait_for(lambda: len(site.hits("/news/plant")) == 1)
+        assert wait_for(lambda: queued_messages("assess") == 1)  # the page, for the reader
+    source = Source.objects.get(pk=evidence.source_id)
+    assert source.last_checked_at is None and not source.snapshots.exists()
+
+    with real_worker("assess", purge=False):  # the reader: the text, then the claims
+        assert wait_for(lambda: Evidence.objects.get(pk=evidence.pk).suggestion_snapshot == 1)
+    source = Source.objects.get(pk=evidence.source_id)
+    assert source.last_checked_at is not None and source.health == Health.OK
+    assert confirmed in source.snapshots.get().text
+    read = Evidence.objects.get(pk=evidence.pk)
+    assert (read.labelled_by, read.stance, read.certainty) == ("automatic", "supports", "certain")
+    assert len(site.hits("/news/plant")) == 1  # read once, off the network and then as text
