@@ -382,7 +382,11 @@ def print_beside_cdio(rows: list[dict[str, Any]], cdio: dict[str, Any], args: An
             print(f"{label:<12}{kind:<11}{ours:>8.2f}{shown:>8}{ratio:>11}")
         theirs = cdio.get("changed_s")
         shown = f"{theirs:.2f}" if theirs else "-"
-        print(f"{label:<12}{'changed, until all recorded':<27}{row['changed_s']:>8.2f}{shown:>8}")
+        ratio = f"{theirs / row['changed_s']:.2f}" if theirs else "-"
+        print(
+            f"{label:<12}{'changed, until all recorded':<27}{row['changed_s']:>8.2f}{shown:>8}"
+            f"{ratio:>11}"
+        )
 
 
 def print_table(rows: list[dict[str, Any]], pages: int) -> None:

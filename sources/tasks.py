@@ -108,14 +108,19 @@ class Heartbeat:
             connection.close()  # this thread's own connection
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    ignore_result=True,
-    max_retries=settings.FACTCHECK_CHECK_MAX_RETRIES,
-    soft_time_limit=settings.FACTCHECK_CHECK_SOFT_TIME_LIMIT,
-    time_limit=settings.FACTCHECK_CHECK_TIME_LIMIT,
-)
+# Both halves of a check: acknowledged when done (a worker killed mid-check leaves the
+# message for another), retried on the network's errors, stopped at the time limits.
+CHECK_TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "ignore_result": True,
+    "max_retries": settings.FACTCHECK_CHECK_MAX_RETRIES,
+    "soft_time_limit": settings.FACTCHECK_CHECK_SOFT_TIME_LIMIT,
+    "time_limit": settings.FACTCHECK_CHECK_TIME_LIMIT,
+}
+
+
+@shared_task(**CHECK_TASK_OPTIONS)
 def check_source(self: Any, source_id: int, lease: str | None = None, force: bool = False) -> str:
     """Check one source. `lease` comes from the beat's lease; `force` checks a paused one."""
     source = Source.objects.filter(pk=source_id).first()
@@ -160,14 +165,7 @@ def _check(source: Source, *, eager: bool) -> CheckReport | str:
     return "read"
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    ignore_result=True,
-    max_retries=settings.FACTCHECK_CHECK_MAX_RETRIES,
-    soft_time_limit=settings.FACTCHECK_CHECK_SOFT_TIME_LIMIT,
-    time_limit=settings.FACTCHECK_CHECK_TIME_LIMIT,
-)
+@shared_task(**CHECK_TASK_OPTIONS)
 def read_fetched_page(self: Any, fetched: dict[str, Any]) -> str:
     """The reading half of a check, on the `assess` queue: extract the page's text and
     record the check. Safe to run twice: a second recording of one check is dropped."""
