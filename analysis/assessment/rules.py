@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from analysis.assessment.contradiction import MISMATCH, contradictions
 from analysis.assessment.cues import (
     ATTRIBUTION,
     CONFIRMATION,
@@ -74,7 +75,7 @@ def analyse(claim: str, text: str) -> Analysis:
     scores = bm25_scores(query, reading)
     passage = best_passage(query, reading, scores)
     ranking = ranked_sentences(scores)
-    found = _cues_near(query, reading, passage, ranking) if passage else []
+    found = _cues_near(query, reading, passage, ranking, claim) if passage else []
     return Analysis(text, query, reading, passage, ranking, found, claim_is_negated(claim), claim)
 
 
@@ -141,8 +142,11 @@ def _quote(text: str, reading: Reading, quoted: set[int]) -> str:
     return PASSAGE_GAP.join(text[sentences[r[0]].start : sentences[r[-1]].end] for r in runs)
 
 
-def _cues_near(query: Query, reading: Reading, passage: Passage, ranking: list[int]) -> list[Found]:
-    """Cues in the passage, in other sentences as close to the claim, and in a follow-up."""
+def _cues_near(
+    query: Query, reading: Reading, passage: Passage, ranking: list[int], claim: str
+) -> list[Found]:
+    """Cues in the passage, in other sentences as close to the claim, and in a follow-up;
+    figures or replacements that contradict the claim in the first two."""
     chosen = {s.index for s in passage.sentences}
     for index in ranking[:4]:
         if query.coverage(set(reading.stems[index])) >= max(ALSO_READ_AT, passage.coverage * 0.8):
@@ -153,6 +157,8 @@ def _cues_near(query: Query, reading: Reading, passage: Passage, ranking: list[i
     for index in sorted(chosen | follow_ups):
         sentence = reading.sentences[index]
         found.extend(_scope(find_cues(sentence.text, index, stems), index in follow_ups))
+        if index not in follow_ups:
+            found.extend(contradictions(claim, sentence.text, index))
     return found
 
 
@@ -205,7 +211,11 @@ def _stance(relevance: float, found: list[Found], negative_claim: bool) -> tuple
 
 
 def _refuting_cues(found: Iterable[Found]) -> list[Found]:
-    return [f for f in found if f.kind in {DENIAL, CORRECTION} or (f.kind == NEGATION and f.scoped)]
+    return [
+        f
+        for f in found
+        if f.kind in {DENIAL, CORRECTION, MISMATCH} or (f.kind == NEGATION and f.scoped)
+    ]
 
 
 def _refuting(found: Iterable[Found]) -> bool:
@@ -265,6 +275,7 @@ EFFECTS = {
     CORRECTION: "corrects an earlier statement",
     MODALITY: "makes it a possibility or an expectation",
     UNCERTAINTY: "leaves the question open",
+    MISMATCH: "gives another figure, or says it went elsewhere",
 }
 
 
