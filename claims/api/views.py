@@ -199,7 +199,8 @@ class ClaimViewSet(
         named = request.headers.get("If-None-Match")
         if not named or not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID:
             return None
-        marks = claim_marks(pk=int(pk), published_only=not sees_unpublished(request.user))
+        published_only = not sees_unpublished(request.user)
+        marks = claim_marks(pk=int(pk), published_only=published_only, events=False)
         return named if marks is not None and marks.etag == named else None
 
     @extend_schema(
