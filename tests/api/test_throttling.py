@@ -129,7 +129,7 @@ def test_on_redis_a_request_costs_one_round_trip_and_a_refused_one_is_not_counte
     if counters != "redis":
         pytest.skip("the round trips are Redis's")
     rates("2/min", "100/min")
-    client = caches["default"]._cache.get_client(write=True)
+    client = caches["default"]._cache.get_client(write=True)  # type: ignore[attr-defined]
     client.script_load(SLIDING_WINDOW)  # as after the first request of a process
     sent: list[str] = []
     execute = redis.Redis.execute_command
