@@ -25,11 +25,10 @@ from django.utils import timezone
 from claims.demo.copying import CopyTable, copy_escape, reserve_ids
 from claims.demo.generate import (
     ACTORS,
-    OUTLETS,
-    PLACES,
     TAGS,
     Generated,
     claim_text,
+    make_publishers,
 )
 from claims.demo.loading import bulk_load
 from claims.demo.profiles import Bucket, Profile, explanation_json, make_profiles
@@ -45,7 +44,7 @@ from claims.models import (
     Verdict,
     VerdictChange,
 )
-from sources.models import Health, Publisher, PublisherDomain, PublisherKind, Source
+from sources.models import Health, Publisher, Source
 
 CHUNK = 10_000
 SOURCE_CHUNK = 50_000
@@ -128,7 +127,7 @@ def generate_into(writers: dict[str, CopyWriter], *, claims: int, seed: int) -> 
     rng = random.Random(seed)
     now = timezone.now()
     tags = [Tag.objects.get_or_create(slug=name, defaults={"name": name})[0] for name in TAGS]
-    publishers = make_publishers(rng, max(10, min(200, claims // 200)))
+    publishers = make_publishers(rng, max(10, min(200, claims // 200)), reliability_in_twentieths)
     buckets = make_sources(rng, writers["rest"], publishers, max(20, claims * 3 // 2), now)
     setting = Setting(buckets, make_profiles(rng, buckets), [t.pk for t in tags], now, {})
     setting.tables.update(claim_tables(now))
@@ -158,20 +157,8 @@ def send_chunk(
     writers["rest"].send(rest_batch)
 
 
-def make_publishers(rng: random.Random, count: int) -> list[Publisher]:
-    kinds = list(PublisherKind.values)
-    publishers = Publisher.objects.bulk_create(
-        Publisher(
-            name=f"The {rng.choice(PLACES).split()[-1]} {OUTLETS[i % len(OUTLETS)]} {i}",
-            kind=rng.choice(kinds),
-            reliability=rng.randrange(6, 20) / 20,
-        )
-        for i in range(count)
-    )
-    PublisherDomain.objects.bulk_create(
-        PublisherDomain(publisher=p, domain=f"outlet-{p.pk}.example") for p in publishers
-    )
-    return publishers
+def reliability_in_twentieths(rng: random.Random) -> float:
+    return rng.randrange(6, 20) / 20
 
 
 def source_url(publisher_id: int, source_id: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -117,13 +117,19 @@ def batched(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def make_publishers(rng: random.Random, count: int) -> list[Publisher]:
+def any_reliability(rng: random.Random) -> float:
+    return round(rng.uniform(0.3, 0.95), 2)
+
+
+def make_publishers(
+    rng: random.Random, count: int, reliability: Callable[[random.Random], float] = any_reliability
+) -> list[Publisher]:
     kinds = list(PublisherKind.values)
     publishers = Publisher.objects.bulk_create(
         Publisher(
             name=f"The {rng.choice(PLACES).split()[-1]} {OUTLETS[i % len(OUTLETS)]} {i}",
             kind=rng.choice(kinds),
-            reliability=round(rng.uniform(0.3, 0.95), 2),
+            reliability=reliability(rng),
         )
         for i in range(count)
     )
