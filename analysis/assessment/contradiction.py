@@ -17,11 +17,21 @@ from analysis.assessment.cues import Found, comparable
 
 MISMATCH = "mismatch"
 
-SCALE = r"(?:m|bn|k|million|billion|trillion|thousand)\b"
+SCALES = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "bn": 1e9,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+SCALE = rf"(?:{'|'.join(SCALES)})\b"
 FIGURE = re.compile(
     r"(?:(?P<currency>[£$€¥])\s?)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     rf"\s?(?P<scale>{SCALE})?\s?(?P<unit>%|per ?cent\b|[a-z]{{3,}})?"
 )
+YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2014 the" gives no figure of kind "the"
 RANGE = re.compile(r"\s*(?:to|-|–|and|or)\s*")
 # What the figure after these words is not: "£12.60 rather than £13".
 NOT_THIS = re.compile(r"(?:rather than|instead of|\bnot)\s+$")
@@ -57,9 +67,7 @@ def figures(text: str) -> list[Figure]:
             kind = _kind(after)  # "2.5 to 4 hours": both are hours
         if not kind:
             continue
-        value = float(match["number"].replace(",", ""))
-        value *= {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(match["scale"] or "", 1)
-        value *= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}.get(match["scale"] or "", 1)
+        value = float(match["number"].replace(",", "")) * SCALES.get(match["scale"] or "", 1)
         excluded = bool(NOT_THIS.search(lowered[max(0, match.start() - 14) : match.start()]))
         end = match.end("unit") if match["unit"] and not match["currency"] else 0
         end = end or (match.end("scale") if match["scale"] else match.end("number"))
@@ -73,7 +81,7 @@ def _kind(match: re.Match[str]) -> str:
     unit = (match["unit"] or "").replace(" ", "")
     if unit in {"%", "percent"}:
         return "%"
-    if unit and unit not in WORD_UNITS_IGNORED and not match["number"].startswith(("19", "20")):
+    if unit and unit not in WORD_UNITS_IGNORED and not YEAR.fullmatch(match["number"]):
         return unit.rstrip("s")
     return ""
 

@@ -60,6 +60,11 @@ def test_a_hedged_ruling_out_is_only_as_firm_as_its_hedge() -> None:
     assert (reading.stance, reading.certainty) == ("refutes", "possible")
 
 
+def test_a_count_of_twenty_is_a_figure_and_a_year_is_not() -> None:
+    found = figures("In 2014 the flood killed 20 people and 1,999 homes were lost")
+    assert [(f.kind, f.value) for f in found] == [("people", 20.0), ("home", 1999.0)]
+
+
 def test_figures_have_kinds_and_ranges_share_theirs() -> None:
     found = figures("It lasts 2.5 to 4 hours, costs $3bn, 5% more than in 2014, killed 12 people")
     assert [(f.kind, f.value) for f in found] == [
