@@ -108,10 +108,7 @@ class ReadThenWrite(CallerThrottle):
     """The same counters kept as DRF keeps them: the history read, then written back."""
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        user = request.user
-        self.scope = "user" if user and user.is_authenticated else "anon"
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.choose_rate(request)
         return bool(SimpleRateThrottle.allow_request(self, request, view))
 
 

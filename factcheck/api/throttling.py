@@ -85,6 +85,7 @@ if redis.call('ZCARD', key) < limit then
 end
 return redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ARGV[1]
 """
+SLIDING_WINDOW_SHA = hashlib.sha1(SLIDING_WINDOW.encode()).hexdigest()
 
 
 class OneRoundTrip(SimpleRateThrottle):
@@ -129,9 +130,6 @@ def redis_client(backend: RedisCache) -> redis.Redis:
     return client
 
 
-SLIDING_WINDOW_SHA = hashlib.sha1(SLIDING_WINDOW.encode()).hexdigest()
-
-
 def sliding_window(client: redis.Redis, key: str, *args: float | str) -> Any:
     """The script by its digest; its text only when this Redis has not seen it yet."""
     try:
@@ -148,11 +146,14 @@ class CallerThrottle(FailOpen, OneRoundTrip):
     scope = "anon"
 
     def allow_request(self, request: Request, view: Any) -> bool:
+        self.choose_rate(request)
+        return super().allow_request(request, view)
+
+    def choose_rate(self, request: Request) -> None:
         user = request.user
         self.scope = "user" if user and user.is_authenticated else "anon"
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         user = request.user
