@@ -19,9 +19,9 @@ from claims.admin.imports import ClaimImportViews
 from claims.admin.link_offers import open_offers_panel
 from claims.models import Claim
 from claims.services.claims import claim_clear_review
+from factcheck.ids import id_from_text
 from sources.models import Publisher
 
-MAX_ID = 2**63 - 1
 EDIT_FIELDS = (
     "text",
     "context",
@@ -48,9 +48,10 @@ class PublisherFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not (str(value).isascii() and str(value).isdigit()) or int(value) > MAX_ID:
+        publisher = id_from_text(value)
+        if publisher is None:
             return queryset.none()  # no such publisher; databases refuse ids past 64 bits
-        return queryset.filter(evidence__source__publisher=int(value)).distinct()
+        return queryset.filter(evidence__source__publisher=publisher).distinct()
 
 
 @admin.register(Claim)

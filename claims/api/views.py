@@ -53,10 +53,10 @@ from claims.services.evidence import (
     evidence_relabel,
 )
 from factcheck.api.errors import Conflict, PreconditionFailed, PreconditionRequired
-from factcheck.api.fields import MAX_ID
 from factcheck.api.filters import StrictOrderingFilter
 from factcheck.api.openapi import ErrorSerializer
 from factcheck.api.pagination import StrictCursorPagination
+from factcheck.ids import id_from_text
 from sources.addresses import InvalidSourceURL
 from sources.services import source_get_or_create
 
@@ -196,11 +196,11 @@ class ClaimViewSet(
     def current_etag(self, request: Request, pk: str) -> str | None:
         """The ETag the caller names, when it is the claim's current one: read with one
         cheap query (claims.marks), before the claim itself."""
-        named = request.headers.get("If-None-Match")
-        if not named or not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID:
+        named, claim_id = request.headers.get("If-None-Match"), id_from_text(pk)
+        if not named or claim_id is None:
             return None
         published_only = not sees_unpublished(request.user)
-        marks = claim_marks(pk=int(pk), published_only=published_only, events=False)
+        marks = claim_marks(pk=claim_id, published_only=published_only, events=False)
         return named if marks is not None and marks.etag == named else None
 
     @extend_schema(

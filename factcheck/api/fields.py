@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds; larger ones overflow SQLite
+from factcheck.ids import MAX_ID as MAX_ID
 
 
 def as_utc(value: datetime.datetime) -> datetime.datetime:
