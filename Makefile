@@ -50,7 +50,7 @@ run: demo
 	@echo "  Editors' desk:  http://127.0.0.1:$(PORT)/admin/   (demo editor: editor / factcheck-demo)"
 	@echo "  Your own editor account and API token:"
 	@echo "      $(PY) manage.py editor_token YOURNAME --password"
-	@echo "  Health: http://127.0.0.1:$(PORT)/healthz        Ctrl-C stops the web server, worker and beat."
+	@echo "  Health: http://127.0.0.1:$(PORT)/healthz        Ctrl-C stops the web server, worker, reader, beat and relay."
 	@echo ""
 	DEBUG=$${DEBUG-1} FACTCHECK_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
