@@ -208,13 +208,27 @@ def request_spread(server: Any, path: str, since: float, expected: int) -> float
     return max(times) - min(times)
 
 
-def timed_round(ids: list[int], server: Any, path: str) -> tuple[float, float]:
-    """A check of every source: (first to last request, until every check is recorded)."""
-    since = time.monotonic()
+def machine_cpu_s() -> float:
+    """CPU-seconds the whole machine has spent (every process and the kernel), from
+    /proc/stat; 0.0 where there is none."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    busy = sum(ticks[:3]) + sum(ticks[5:8])  # user nice system, irq softirq steal
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def timed_round(ids: list[int], server: Any, path: str) -> tuple[float, float, float]:
+    """A check of every source: (first to last request, until every check is recorded,
+    the machine's CPU-seconds until then)."""
+    since, cpu = time.monotonic(), machine_cpu_s()
     recorded = run_checks(ids)
+    cpu = machine_cpu_s() - cpu
     spread = request_spread(server, path, since, len(ids))
     reader_idle()
-    return spread, recorded
+    return spread, recorded, cpu
 
 
 def reader_idle(timeout: float = 300.0) -> None:
@@ -281,10 +295,11 @@ def measure_pool(
         run_checks(warm, timeout=120)  # the worker is up, its threads or children warm
         results["first_s"] = run_checks(ids)
         reader_idle()
-        results["unchanged_spread_s"], results["unchanged_s"] = timed_round(ids, server, path)
+        results["unchanged_spread_s"], results["unchanged_s"], _ = timed_round(ids, server, path)
         assert SourceSnapshot.objects.filter(source_id__in=ids).count() == len(ids)
         pages.change_all()
-        results["changed_spread_s"], results["changed_s"] = timed_round(ids, server, path)
+        changed = timed_round(ids, server, path)
+        results["changed_spread_s"], results["changed_s"], results["changed_cpu_s"] = changed
         assert SourceSnapshot.objects.filter(source_id__in=ids).count() == 2 * len(ids)
         results["worker_rss_mb"] = group_rss_mb(pid)
         results["reader_rss_mb"] = group_rss_mb(reader_pid)
@@ -313,21 +328,28 @@ def measure_cdio(args: argparse.Namespace, server: Any, folder: Path) -> dict[st
             wait_until(lambda: len(server.hits(path)) >= len(urls), 300, "its first reads")
             wait_until(cdio.queue_empty, 60, "its first reads to end")
             time.sleep(1.0)  # the last ones are still being compared
-            unchanged, _ = cdio_round(cdio, server, path, len(urls))
+            unchanged, _, _ = cdio_round(cdio, server, path, len(urls))
             pages.change_all()
-            changed, recorded = cdio_round(cdio, server, path, len(urls), changed=True)
+            changed, recorded, cpu = cdio_round(cdio, server, path, len(urls), changed=True)
     except CdioUnavailable as exc:
         return {"unavailable": str(exc)}
-    return {"unchanged_spread_s": unchanged, "changed_spread_s": changed, "changed_s": recorded}
+    return {
+        "unchanged_spread_s": unchanged,
+        "changed_spread_s": changed,
+        "changed_s": recorded,
+        "changed_cpu_s": cpu,
+    }
 
 
 def cdio_round(
     cdio: Any, server: Any, path: str, pages: int, changed: bool = False
-) -> tuple[float, float | None]:
-    """Recheck all: (first to last request, until every change is recorded when `changed`)."""
+) -> tuple[float, float | None, float | None]:
+    """Recheck all: (first to last request, until every change is recorded when `changed`,
+    the machine's CPU-seconds until then)."""
     from bench.cdio import wait_until
 
     since, epoch, started = time.monotonic(), time.time(), time.perf_counter()
+    cpu_at_start = machine_cpu_s()
     cdio.recheck_all()
 
     def asked() -> bool:
@@ -335,13 +357,14 @@ def cdio_round(
 
     wait_until(asked, 300, "a round of its requests")
     spread = request_spread(server, path, since, pages)
-    recorded = None
+    recorded = cpu = None
     if changed:  # its record of a change has whole seconds: so has this figure's start
         wait_until(lambda: cdio.changed_since(epoch) >= pages, 120, "its changes recorded")
         recorded = time.perf_counter() - started
+        cpu = machine_cpu_s() - cpu_at_start
     wait_until(cdio.queue_empty, 60, "its round to end")
     time.sleep(1.0)
-    return spread, recorded
+    return spread, recorded, cpu
 
 
 def free_port() -> int:
@@ -386,6 +409,13 @@ def print_beside_cdio(rows: list[dict[str, Any]], cdio: dict[str, Any], args: An
         print(
             f"{label:<12}{'changed, until all recorded':<27}{row['changed_s']:>8.2f}{shown:>8}"
             f"{ratio:>11}"
+        )
+        theirs = cdio.get("changed_cpu_s")
+        shown = f"{theirs:.2f}" if theirs else "-"
+        ratio = f"{theirs / row['changed_cpu_s']:.2f}" if theirs else "-"
+        print(
+            f"{label:<12}{'changed, machine CPU-s until recorded':<37}"
+            f"{row['changed_cpu_s']:>8.2f}{shown:>8}{ratio:>11}"
         )
 
 

@@ -35,7 +35,7 @@ PARTS = [
     ("    trafilatura.bare_extraction", "trafilatura/core.py", "bare_extraction"),
     ("    htmldate (our own call)", "sources/fetch/extraction.py", "find_date"),
     ("  recording (one transaction)", "sources/checking.py", "_record"),
-    ("    snapshot write", "sources/services.py", "source_add_snapshot"),
+    ("    snapshot write", "sources/services.py", "source_add_snapshot_locked"),
     ("      hashing (normalise + sha256)", "sources/models.py", "text_hash"),
     ("    claims told (timeline, review)", "claims/receivers.py", "on_source_changed"),
     ("      reading promised (outbox row)", "outbox/services.py", "outbox_add"),

@@ -7,7 +7,9 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 from django.conf import settings
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -54,3 +56,13 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
 @app.on_after_configure.connect
 def _set_beat_schedule(sender: Celery, **kwargs: Any) -> None:
     sender.conf.beat_schedule = beat_schedule()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender: Any = None, **kwargs: Any) -> None:
+    """What Django does around a request, around each task: a connection past CONN_MAX_AGE,
+    or left unusable by an error, is closed, and the next query opens a new one. Not for a
+    task run eagerly, inside its caller's transaction."""
+    if not getattr(getattr(sender, "request", None), "is_eager", False):
+        close_old_connections()

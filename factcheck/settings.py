@@ -114,7 +114,12 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        # Kept open between requests and tasks (a new PostgreSQL backend costs more CPU
+        # than a whole check), and tested before reuse, so one the server dropped is
+        # replaced rather than failing the next query.
+        DATABASES = {
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be used: {exc}") from None
 else:
@@ -196,6 +201,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One task at a time per process: a long check never holds others behind it.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection before and after each task,
+# whatever CONN_MAX_AGE says: three new PostgreSQL backends for every changed page a check
+# records. With this it closes them once in this many tasks, and factcheck.celery closes
+# those that are too old or broken, as Django does around each request.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -204,12 +214,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # checks never delays the other tasks; the worker consumes both (Procfile.dev).
 # Webhook deliveries wait on other people's servers: they have a queue of their own too
 # (`webhooks`), so a slow receiver never delays a check or the desk's own tasks.
+READING_PRIORITY = 9
 CELERY_TASK_ROUTES = {
     "sources.tasks.check_source": {"queue": "fetch"},
     # Reading, CPU work kept off the fetch workers (the Procfile's `reader`): a fetched
     # page's text extracted and the check recorded, then the version read against the claims.
     "sources.tasks.read_fetched_page": {"queue": "assess"},
-    "claims.tasks.read_source_version": {"queue": "assess"},
+    # Behind every page waiting to be recorded (on Redis, 0 is taken first and this last):
+    # a change is on record, and the desk told, before the slower reading of what it says.
+    "claims.tasks.read_source_version": {"queue": "assess", "priority": READING_PRIORITY},
     "webhooks.tasks.*": {"queue": "webhooks"},
 }
 

@@ -31,7 +31,7 @@ from sources.services import (
     SnapshotTextInvalid,
     SourceChange,
     publisher_name_from_page,
-    source_add_snapshot,
+    source_add_snapshot_locked,
 )
 from sources.signals import source_tell
 
@@ -121,11 +121,13 @@ def source_check(*, source: Source, now: datetime | None = None) -> CheckReport:
     return source_record_fetched(fetched=source_fetch(source=source, now=now))
 
 
-def source_fetch(*, source: Source, now: datetime | None = None) -> Fetched:
+def source_fetch(*, source: Source, now: datetime | None = None, reload: bool = True) -> Fetched:
     """The network half of a check: the page (and, for a dying source, its archived copy).
-    Nothing is recorded: `source_record_fetched` does that, here or in the reader."""
+    Nothing is recorded: `source_record_fetched` does that, here or in the reader. Without
+    `reload`, the caller's copy of the source is trusted to be fresh."""
     now = now or timezone.now()
-    source = Source.objects.get(pk=source.pk)  # the caller's copy may be out of date
+    if reload:  # the caller's copy may be out of date
+        source = Source.objects.get(pk=source.pk)
     result = fetching.fetch(
         source.url, etag=source.etag, last_modified=source.last_modified, options=_options()
     )
@@ -303,21 +305,16 @@ def _keep_text(source: Source, seen: _Observed) -> SourceSnapshot | None:
         result.last_modified[: Source.LAST_MODIFIED_MAX],
     )
     try:
-        snapshot = source_add_snapshot(
+        return source_add_snapshot_locked(
             source=source,
             text=page.text,
             title=page.title,
             method=SnapshotMethod.FETCHED,
             http_status=result.status,
-            tell=False,  # _record tells, once the check is saved
-        )
+        )  # _record saves the source and tells, once the whole check is in
     except SnapshotTextInvalid as exc:
         source.last_error = str(exc)[: Source.ERROR_MAX]
         return None
-    if snapshot is not None:  # as source_add_snapshot saved them on its own copy
-        source.content_hash = snapshot.content_hash
-        source.title = source.title or snapshot.title
-    return snapshot
 
 
 def _take_metadata(source: Source, page: Extracted) -> None:

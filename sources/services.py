@@ -149,26 +149,52 @@ def source_add_snapshot(
     http_status: int | None = None,
     user: UserLike = None,
     note: str = "",
-    tell: bool = True,
 ) -> SourceSnapshot | None:
-    """Keep `text` as the source's newest version; None when it did not change.
+    """Keep `text` as the source's newest version and tell the claims; None when it did
+    not change."""
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    snapshot = source_add_snapshot_locked(
+        source=source,
+        text=text,
+        title=title,
+        method=method,
+        http_status=http_status,
+        user=user,
+        note=note,
+    )
+    if snapshot is not None:
+        source.save(update_fields=["content_hash", "title", "health", "updated_at"])
+        source_tell(source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note)
+    return snapshot
 
-    With `tell` off the caller sends `source_changed` itself, once it has saved the rest of
-    what it learnt (a check: the status, when it was read), so that receivers (webhooks'
-    `data` among them) see the source whole rather than half recorded."""
+
+def source_add_snapshot_locked(
+    *,
+    source: Source,
+    text: str,
+    title: str = "",
+    method: str = SnapshotMethod.MANUAL,
+    http_status: int | None = None,
+    user: UserLike = None,
+    note: str = "",
+) -> SourceSnapshot | None:
+    """`source_add_snapshot` for a caller that holds the source's row lock in its own
+    transaction (a check's recording): the version is written, and the source's
+    `content_hash`, `title` and `health` are set but not saved, nor anyone told, so that
+    the caller saves and tells once, with the rest of what it learnt."""
     text = normalise_text(text)
     if not text:
         raise SnapshotTextInvalid("The text is empty.")
     if len(text) > MAX_SNAPSHOT_CHARS:
         raise SnapshotTextInvalid(f"The text is longer than {MAX_SNAPSHOT_CHARS:,} characters.")
-    source = Source.objects.select_for_update().get(pk=source.pk)
-    latest = source.latest_snapshot()
+    # Not the latest version itself: its text can be megabytes, and only these are needed.
+    latest = source.snapshots.order_by("-number").values_list("number", "content_hash").first()
     digest = text_hash(text)
-    if latest is not None and latest.content_hash == digest:
+    if latest is not None and latest[1] == digest:
         return None
     snapshot = SourceSnapshot.objects.create(
         source=source,
-        number=(latest.number + 1) if latest else 1,
+        number=(latest[0] + 1) if latest else 1,
         method=method,
         content_hash=digest,
         title=title[: Source.TITLE_MAX],
@@ -184,9 +210,6 @@ def source_add_snapshot(
         # A fetched later version is news to editors. Text typed in by an editor has been
         # seen, and says nothing about whether the page is alive, so health stays as it was.
         source.health = Health.CHANGED
-    source.save(update_fields=["content_hash", "title", "health", "updated_at"])
-    if tell:
-        source_tell(source=source, change=SourceChange.SNAPSHOT, snapshot=snapshot, detail=note)
     return snapshot
 
 

@@ -157,10 +157,13 @@ def _check(source: Source, *, eager: bool) -> CheckReport | str:
     reader to hand to, the whole check is done in this call."""
     if eager:
         return source_check(source=source)
-    fetched = source_fetch(source=source)
+    fetched = source_fetch(source=source, reload=False)  # check_source read it just now
     if not fetched.result.ok:
         return source_record_fetched(fetched=fetched)
-    read_fetched_page.delay(fetched.as_message())
+    # Its own short argsrepr: Celery would otherwise write out the whole page for the log.
+    read_fetched_page.apply_async(
+        args=[fetched.as_message()], argsrepr=f"(page of source {source.pk})"
+    )
     logger.info("source %s read off the network; its text is the reader's", source.pk)
     return "read"
 

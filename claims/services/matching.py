@@ -1,8 +1,9 @@
 """Which claims a text speaks to, for callers and for link offers.
 
 The index over every claim's text (analysis.matching) is kept once per process and
-rebuilt only when a claim's text changes; a cheap stamp of the claims table (how many,
-the latest change) says when to look. Searches never show a caller a claim they may not
+rebuilt only when a claim's text changes; the claims' change marks (claims.marks: the
+latest save, and what moves when a claim is removed) say when to look, without counting
+the table. Searches never show a caller a claim they may not
 see.
 """
 
@@ -15,10 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
 
 from analysis.assessment import assess
 from analysis.matching import ClaimIndex, ClaimText, build_index
+from claims.marks import claims_change_marks
 from claims.models import Claim
 from sources.addresses import InvalidSourceURL, normalise_url
 from sources.fetch.client import FetchOptions, FetchResult
@@ -62,10 +63,13 @@ class PageUnreadable(Exception):
 # --- The index ------------------------------------------------------------------------
 
 
+Stamp = tuple[int | None, datetime | None]
+
+
 @dataclass(frozen=True)
 class _Corpus:
     method: str
-    stamp: tuple[int, datetime | None]
+    stamp: Stamp
     texts: dict[int, str]
     index: ClaimIndex
 
@@ -94,23 +98,24 @@ class ClaimIndexCache:
             self._corpus = None
 
 
-def corpus_stamp() -> tuple[int, datetime | None]:
-    """Changes whenever a claim is added, removed or saved (its text perhaps edited)."""
-    found = Claim.objects.order_by().aggregate(count=Count("id"), latest=Max("updated_at"))
-    return found["count"], found["latest"]
+def corpus_stamp() -> Stamp:
+    """Changes whenever a claim is added, removed or saved (its text perhaps edited): what
+    removals move (on SQLite, the count), and the latest save."""
+    latest, _, removals = claims_change_marks()
+    return removals, latest
 
 
-def _refreshed(corpus: _Corpus | None, method: str, stamp: tuple[int, datetime | None]) -> _Corpus:
+def _refreshed(corpus: _Corpus | None, method: str, stamp: Stamp) -> _Corpus:
     """The corpus as the claims table has it now; the old index is kept when no claim's
-    text changed (most saves are of verdicts, firmness or evidence)."""
-    if corpus is None or corpus.method != method or corpus.stamp[1] is None:
+    text changed (most saves are of verdicts, firmness or evidence). After a removal every
+    text is read again; otherwise only those saved since the last look."""
+    old = corpus if corpus is not None and corpus.method == method else None
+    if old is None or old.stamp[1] is None or old.stamp[0] != stamp[0]:
         texts = dict(Claim.objects.order_by().values_list("id", "text"))
     else:
-        since = corpus.stamp[1] - REREAD_MARGIN
+        since = old.stamp[1] - REREAD_MARGIN
         changed = Claim.objects.order_by().filter(updated_at__gte=since)
-        texts = {**corpus.texts, **dict(changed.values_list("id", "text"))}
-        if len(texts) != stamp[0]:  # claims were removed: read them all again
-            texts = dict(Claim.objects.order_by().values_list("id", "text"))
+        texts = {**old.texts, **dict(changed.values_list("id", "text"))}
     if corpus is not None and corpus.method == method and texts == corpus.texts:
         return _Corpus(method, stamp, corpus.texts, corpus.index)
     claims = [ClaimText(pk, text) for pk, text in sorted(texts.items())]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from claims.models import Claim
 from claims.services.claims import claim_create, claim_set_verdict, claim_update
 from claims.services.matching import claim_index, claims_match
 from tests.factories import EditorFactory
@@ -51,6 +54,27 @@ def test_the_index_is_kept_when_a_save_changes_no_claim_text():
     built, _ = claim_index()
     claim_set_verdict(claim=claim, verdict="disputed", note="Two reports disagree.", user=editor)
     assert claim_index()[0] is built
+
+
+@pytest.mark.django_db
+def test_the_index_lets_go_of_a_removed_claim():
+    vans = claim_create(text="Corvid Motors will build electric vans at its Swindon factory.")
+    claim_create(text="Corvid Motors will make electric vans in Swindon.")
+    assert vans.pk in [match.claim_id for match in claim_index()[0].search(ARTICLE)]
+    Claim.objects.filter(pk=vans.pk).delete()
+    assert vans.pk not in [match.claim_id for match in claim_index()[0].search(ARTICLE)]
+
+
+@pytest.mark.django_db
+def test_asking_whether_the_index_is_current_never_counts_the_claims():
+    """One small read, however many claims there are (on PostgreSQL; SQLite counts)."""
+    claim_create(text="Corvid Motors will build electric vans at its Swindon factory.")
+    claim_index()
+    with CaptureQueriesContext(connection) as queries:
+        claim_index()
+    assert len(queries) == 1
+    if connection.vendor == "postgresql":
+        assert "COUNT(" not in queries[0]["sql"].upper()
 
 
 @pytest.mark.django_db

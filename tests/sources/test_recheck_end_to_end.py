@@ -156,7 +156,8 @@ def test_a_worker_reads_each_new_version_against_the_claims_and_offers_it_to_oth
     assert wait_for(lambda: Evidence.objects.get(pk=evidence.pk).suggestion_snapshot == 1)
     read = Evidence.objects.get(pk=evidence.pk)
     assert (read.labelled_by, read.stance, read.certainty) == ("automatic", "supports", "possible")
-    assert LinkOffer.objects.filter(claim=other, source=read.source).exists()
+    # The offers are made after the evidence is read, in the same task: wait for them too.
+    assert wait_for(lambda: LinkOffer.objects.filter(claim=other, source=read.source).exists())
     assert not LinkOffer.objects.filter(claim=claim).exists()
 
     # An update adds a denial: within one recheck the claim is flagged, the denial quoted.
