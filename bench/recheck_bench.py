@@ -392,31 +392,25 @@ def print_beside_cdio(rows: list[dict[str, Any]], cdio: dict[str, Any], args: An
     )
     if "unavailable" in cdio:
         print(f"changedetection.io NOT MEASURED: {cdio['unavailable']}")
-    head = f"{'ours':<12}{'pages':<11}{'ours s':>8}{'cdio s':>8}{'cdio/ours':>11}"
+    head = f"{'ours':<12}{'pages':<38}{'ours s':>8}{'cdio s':>8}{'cdio/ours':>11}"
     print(head)
     print("-" * len(head))
     for row in rows:
         label = f"{row['pool']}×{row['concurrency']}"
-        for kind in ("unchanged", "changed"):
-            ours = row[f"{kind}_spread_s"]
-            theirs = cdio.get(f"{kind}_spread_s")
-            ratio = f"{theirs / ours:.2f}" if theirs else "-"
-            shown = f"{theirs:.2f}" if theirs else "-"
-            print(f"{label:<12}{kind:<11}{ours:>8.2f}{shown:>8}{ratio:>11}")
-        theirs = cdio.get("changed_s")
-        shown = f"{theirs:.2f}" if theirs else "-"
-        ratio = f"{theirs / row['changed_s']:.2f}" if theirs else "-"
-        print(
-            f"{label:<12}{'changed, until all recorded':<27}{row['changed_s']:>8.2f}{shown:>8}"
-            f"{ratio:>11}"
-        )
-        theirs = cdio.get("changed_cpu_s")
-        shown = f"{theirs:.2f}" if theirs else "-"
-        ratio = f"{theirs / row['changed_cpu_s']:.2f}" if theirs else "-"
-        print(
-            f"{label:<12}{'changed, machine CPU-s until recorded':<37}"
-            f"{row['changed_cpu_s']:>8.2f}{shown:>8}{ratio:>11}"
-        )
+        for kind, key in [
+            ("unchanged", "unchanged_spread_s"),
+            ("changed", "changed_spread_s"),
+            ("changed, until all recorded", "changed_s"),
+            ("changed, machine CPU-s until recorded", "changed_cpu_s"),
+        ]:
+            print(f"{label:<12}{kind:<38}" + beside(row[key], cdio.get(key)))
+
+
+def beside(ours: float, theirs: float | None) -> str:
+    """Our figure, changedetection.io's and theirs over ours ("-" when it has none)."""
+    if not theirs:
+        return f"{ours:>8.2f}{'-':>8}{'-':>11}"
+    return f"{ours:>8.2f}{theirs:>8.2f}{theirs / ours:>11.2f}"
 
 
 def print_table(rows: list[dict[str, Any]], pages: int) -> None:
