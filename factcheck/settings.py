@@ -206,6 +206,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # records. With this it closes them once in this many tasks, and factcheck.celery closes
 # those that are too old or broken, as Django does around each request.
 CELERY_DB_REUSE_MAX = 1000
+READING_PRIORITY = 9  # of a version's reading on the `assess` queue (see the routes below)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -214,7 +215,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # checks never delays the other tasks; the worker consumes both (Procfile.dev).
 # Webhook deliveries wait on other people's servers: they have a queue of their own too
 # (`webhooks`), so a slow receiver never delays a check or the desk's own tasks.
-READING_PRIORITY = 9
 CELERY_TASK_ROUTES = {
     "sources.tasks.check_source": {"queue": "fetch"},
     # Reading, CPU work kept off the fetch workers (the Procfile's `reader`): a fetched

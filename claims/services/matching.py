@@ -3,8 +3,7 @@
 The index over every claim's text (analysis.matching) is kept once per process and
 rebuilt only when a claim's text changes; the claims' change marks (claims.marks: the
 latest save, and what moves when a claim is removed) say when to look, without counting
-the table. Searches never show a caller a claim they may not
-see.
+the table. Searches never show a caller a claim they may not see.
 """
 
 from __future__ import annotations
@@ -116,8 +115,8 @@ def _refreshed(corpus: _Corpus | None, method: str, stamp: Stamp) -> _Corpus:
         since = old.stamp[1] - REREAD_MARGIN
         changed = Claim.objects.order_by().filter(updated_at__gte=since)
         texts = {**old.texts, **dict(changed.values_list("id", "text"))}
-    if corpus is not None and corpus.method == method and texts == corpus.texts:
-        return _Corpus(method, stamp, corpus.texts, corpus.index)
+    if old is not None and texts == old.texts:
+        return _Corpus(method, stamp, old.texts, old.index)
     claims = [ClaimText(pk, text) for pk, text in sorted(texts.items())]
     logger.info("building the %s claim index over %d claims", method, len(claims))
     return _Corpus(method, stamp, texts, build_index(claims, method=method))
