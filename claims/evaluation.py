@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from analysis.assessment import assess, metrics
+from analysis.assessment import Assessment, assess, metrics
 from claims.firmness import DEFAULT_RULES, EvidenceInput, Rules, firmness_of
 from claims.track_record import (
     TrackRecord,
@@ -58,11 +58,16 @@ class Case:
         return TRUTH_OF_VERDICT.get(self.verdict, "unknown")
 
 
-def _pieces(claim: str, evidence: list[dict[str, str]]) -> tuple[tuple[Piece, ...], ...]:
+Read = Callable[[str, str], Assessment]  # (claim, text) → what the assessor reads
+
+
+def _pieces(
+    claim: str, evidence: list[dict[str, str]], reader: Read
+) -> tuple[tuple[Piece, ...], ...]:
     given, read = [], []
     for item in evidence:
         text = item.get("text") or item.get("title") or ""
-        reading = assess(claim, text) if text else None
+        reading = reader(claim, text) if text else None
         stance = reading.stance if reading else "discusses"
         read_certainty = reading.certainty if reading else "unknown"
         piece = Piece(
@@ -78,14 +83,15 @@ def _pieces(claim: str, evidence: list[dict[str, str]]) -> tuple[tuple[Piece, ..
     return tuple(given), tuple(read)
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path, reader: Read = assess) -> list[Case]:
+    """The archive's claims, their evidence read by `reader` (the rules unless given)."""
     cases = []
     with path.open(encoding="utf-8") as stream:
         for line in stream:
             if not line.strip():
                 continue
             item = json.loads(line)
-            given, read = _pieces(item["text"], item.get("evidence") or [])
+            given, read = _pieces(item["text"], item.get("evidence") or [], reader)
             cases.append(
                 Case(str(item.get("id")), item["text"], item.get("verdict") or "", given, read)
             )

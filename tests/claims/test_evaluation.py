@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from analysis.assessment import Assessment
 from claims.evaluation import (
     Point,
     Scores,
@@ -105,6 +107,31 @@ def test_the_command_prints_both_label_sets_and_writes_json(tmp_path: Path) -> N
         "reworked, with track records",
     }
     assert saved["claims"] == 20
+
+
+def test_automatic_labels_are_read_by_the_reader_given(tmp_path: Path) -> None:
+    def denying(claim: str, text: str) -> Assessment:
+        return Assessment("refutes", "certain", 1.0, text)
+
+    cases = load_cases(archive(tmp_path), denying)
+    assert {p.stance for c in cases for p in c.automatic} == {"refutes"}
+    assert {p.certainty for c in cases for p in c.automatic} == {"certain"}
+    assert "supports" in {p.stance for c in cases for p in c.journalists}
+
+
+def test_the_command_reads_as_the_service_does_unless_told_and_warns_of_the_model(
+    tmp_path: Path, settings: Any
+) -> None:
+    path, figures = str(archive(tmp_path)), tmp_path / "firmness.json"
+    settings.FACTCHECK_ASSESS_METHOD = "model"
+    out = StringIO()
+    call_command("evaluate_firmness", data=path, json=str(figures), stdout=out)
+    assert json.loads(figures.read_text())["method"] == "model"
+    assert "bench/firmness_readers.py" in out.getvalue()
+    out = StringIO()
+    call_command("evaluate_firmness", data=path, json=str(figures), method="rules", stdout=out)
+    assert json.loads(figures.read_text())["method"] == "rules"
+    assert "bench/firmness_readers.py" not in out.getvalue()
 
 
 def test_the_command_says_in_one_line_when_the_archive_is_missing(tmp_path: Path) -> None:
