@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from analysis.assessment import assess
 from analysis.assessment.furniture import furniture_spans
+from analysis.assessment.rules import is_headline
 
 CLAIM = "Harrow Motors will build cars at Dunmore Engineering's Scottish plants."
 
@@ -127,3 +128,34 @@ def test_every_cue_is_quoted_verbatim_from_its_passage(sentences: list[str], gap
     reading = assess(CLAIM, gap.join(sentences))
     for cue in reading.cues:
         assert cue.text and cue.text in reading.passage, (cue, reading.passage)
+
+
+LIBRARY = "The council will close the Mill Road library next spring"
+
+
+def test_a_headline_naming_the_story_in_its_own_words_is_about_the_claim() -> None:
+    headline = "Library closures loom as council budget shrinks"
+    assert assess(LIBRARY, headline).stance == "discusses"
+    # The same words written as a sentence of an article share too little with the claim.
+    assert assess(LIBRARY, headline + ".").stance == "unrelated"
+
+
+def test_a_headline_sharing_one_common_word_with_the_claim_is_not_about_it() -> None:
+    assert assess(LIBRARY, "Heavy rain floods the ring road overnight").stance == "unrelated"
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        ("Chery to build cars at JLR's UK plants", True),
+        ("Is Chery coming to Halewood?", True),
+        ("Chery will build cars at JLR's UK plants.", False),
+        ('Chery said "yes."', False),
+        ("Chery to build cars\nat JLR's UK plants", False),
+        (" ".join(["word"] * 41), False),
+    ],
+)
+def test_a_headline_is_one_short_line_that_does_not_end_as_a_sentence(
+    text: str, headline: bool
+) -> None:
+    assert is_headline(text) is headline
