@@ -16,7 +16,7 @@ from collections import Counter
 
 from analysis.assessment.cues import NEGATION, find_cues
 from analysis.assessment.reading import Assessment
-from analysis.assessment.rules import Analysis
+from analysis.assessment.rules import HEADLINE_WORDS, Analysis
 
 NEARBY = 6
 
@@ -40,7 +40,7 @@ def features(analysis: Analysis, ruled: Assessment) -> dict[str, float]:
     return found
 
 
-HEADLINE_WORDS = 40  # a text this short is a headline or a line: every word of it counts
+# A text of HEADLINE_WORDS or fewer is a headline or a line: every word of it counts.
 TOKEN = re.compile(r"[a-z']+|[?:!]")
 
 

@@ -53,7 +53,7 @@ UNRELATED_AT = 0.34  # relevance below this: the passage is not about the claim
 # of the claim is found in it. Chosen on Emergent's training claims (docs/evaluation.md);
 # 0.15 measured a little better there, but lets one shared common word ("road") through.
 HEADLINE_UNRELATED_AT = 0.2
-HEADLINE_WORDS = 40
+HEADLINE_WORDS = 40  # longer than this, a line is not a headline
 SENTENCE_END = re.compile(r"[.!][\"'”’)]?$")
 RELATED_AT = 0.55  # relevance below this, with no firm cue: only discusses
 ALSO_READ_AT = 0.5  # other sentences this close to the claim are read for cues too
