@@ -153,7 +153,8 @@ LEXICON: tuple[tuple[str, str, str], ...] = (
     ),
     (
         DENIAL,
-        r"\bno (?:plans?|intention|truth|basis)\b|\b(?:not|isn't|is not|wasn't) true\b|\buntrue\b|\bfalse(?:ly)?\b|\bbaseless\b|\bunfounded\b|\bfabricat\w*|\bhoax\b|\bmyth\b",
+        r"\bno (?:plans?|intention|truth|basis)\b|\b(?:not|isn't|is not|wasn't) true\b|\buntrue\b|\bfalse(?:ly)?\b|\bbaseless\b|\bunfounded\b|\bfabricat\w*|\bhoax\b|\bmyth\b"
+        r"|\bfake\b|\bspoof\w*|\bsatir\w*|\bput to rest\b|\bexaggerated\b|\brebuff\w*|\bnope\b",
         "certain",
     ),
     (

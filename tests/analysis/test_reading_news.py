@@ -159,3 +159,18 @@ def test_a_headline_is_one_short_line_that_does_not_end_as_a_sentence(
     text: str, headline: bool
 ) -> None:
     assert is_headline(text) is headline
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Fake news site claims Dunmore lighthouse was sold to a hotel chain",
+        "Satirical site says Dunmore lighthouse sold to hotel chain",
+        "Council rebuffs claims the Dunmore lighthouse was sold to a hotel chain",
+        "Dunmore lighthouse sale rumour put to rest",
+        "Reports that the Dunmore lighthouse was sold to a hotel chain were exaggerated, "
+        "council says",
+    ],
+)
+def test_headlines_that_call_a_story_fake_or_put_it_to_rest_refute_it(headline: str) -> None:
+    assert assess("The Dunmore lighthouse was sold to a hotel chain", headline).stance == "refutes"
