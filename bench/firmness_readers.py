@@ -100,22 +100,16 @@ def main() -> None:
     parser.add_argument("--method", action="append", choices=("rules", "model"))
     methods = parser.parse_args().method or ["rules", "model"]
     configure()
-    from claims.management.commands.evaluate_firmness import ARCHIVE
+    from claims.management.commands.evaluate_firmness import ARCHIVE, table
 
-    rows = [json.loads(line) for line in ARCHIVE.read_text(encoding="utf-8").splitlines() if line]
-    fold_of_claim = {row["text"]: fold_of(str(row["id"])) for row in rows}
+    claims = [json.loads(line) for line in ARCHIVE.read_text(encoding="utf-8").splitlines() if line]
+    fold_of_claim = {claim["text"]: fold_of(str(claim["id"])) for claim in claims}
     models = fold_models() if set(methods) - {"rules"} else []
     results = {}
-    print(f"{'reader':<10}{'accuracy':>10}{'macro-F1':>10}{'c+c prec.':>11}{'c+c n':>7}"
-          f"{'ref. prec.':>12}{'ref. n':>8}")  # fmt: skip
     for method in methods:
         results[method] = figures(method, reader(method, models, fold_of_claim), ARCHIVE)
-        scores = results[method]["reworked, with track records"]
-        print(
-            f"{method:<10}{scores['accuracy']:>10}{scores['macro_f1']:>10}"
-            f"{scores['true_precision']:>11}{scores['true_count']:>7}"
-            f"{scores['refuted_precision']:>12}{scores['refuted_count']:>8}"
-        )
+    rows = [(method, results[method]["reworked, with track records"]) for method in methods]
+    print("\n".join(table(rows)))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "firmness_readers.json").write_text(json.dumps(results, indent=2) + "\n")
 
