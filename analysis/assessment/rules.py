@@ -106,9 +106,9 @@ def assess_by_rules(claim: str, text: str) -> Assessment:
 def is_headline(text: str) -> bool:
     """One short line that does not end as a sentence does: a headline or a title."""
     line = text.strip()
-    return (
-        "\n" not in line and len(line.split()) <= HEADLINE_WORDS and not SENTENCE_END.search(line)
-    )
+    # A stored snapshot is one long line: count no further than a headline's length.
+    words = line.split(maxsplit=HEADLINE_WORDS)
+    return "\n" not in line and len(words) <= HEADLINE_WORDS and not SENTENCE_END.search(line)
 
 
 def judge(analysis: Analysis, stance: str | None = None, method: str = "rules") -> Assessment:
