@@ -179,7 +179,10 @@ def main() -> None:
     from claims.evaluation import load_cases
     from claims.management.commands.evaluate_firmness import ARCHIVE, setups
 
-    cases = load_cases(parser.parse_args().data or ARCHIVE)
+    archive = parser.parse_args().data or ARCHIVE
+    if not archive.is_file():
+        parser.exit(2, f"firmness_ceiling: no archive at {archive}: nothing to measure\n")
+    cases = load_cases(archive)
     setup = next(s for s in setups() if s.name == "reworked, with track records")
     rows = out_of_fold(cases, setup) | {"evidence, in sample (optimistic)": in_sample(cases, setup)}
     results = {name: precision_at(cases, scores) for name, scores in rows.items()}

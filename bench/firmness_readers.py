@@ -102,6 +102,9 @@ def main() -> None:
     configure()
     from claims.management.commands.evaluate_firmness import ARCHIVE, table
 
+    if not ARCHIVE.is_file():
+        parser.exit(2, f"firmness_readers: no archive at {ARCHIVE}: nothing to measure\n")
+
     claims = [json.loads(line) for line in ARCHIVE.read_text(encoding="utf-8").splitlines() if line]
     fold_of_claim = {claim["text"]: fold_of(str(claim["id"])) for claim in claims}
     models = fold_models() if set(methods) - {"rules"} else []

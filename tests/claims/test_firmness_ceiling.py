@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from bench.firmness_ceiling import features_of, out_of_fold, precision_at
+from bench.firmness_ceiling import features_of, main, out_of_fold, precision_at
 from claims.evaluation import Case, Piece, Setup
 
 SETUP = Setup("reworked, with track records")
@@ -57,3 +60,17 @@ def test_every_claim_is_scored_out_of_fold_and_the_evidence_is_learned() -> None
     scored = out_of_fold(true + rest, SETUP)
     assert set(scored["evidence (regression)"]) == {c.id for c in true + rest}
     assert precision_at(true + rest, scored["evidence (regression)"])["20.0%"] == 1.0
+
+
+def test_it_stops_with_one_line_when_the_archive_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "train.jsonl"
+    monkeypatch.setattr(sys, "argv", ["firmness_ceiling.py", "--data", str(missing)])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    assert (
+        capsys.readouterr().err
+        == f"firmness_ceiling: no archive at {missing}: nothing to measure\n"
+    )
