@@ -84,18 +84,20 @@ def headline_words(case: Any) -> str:
 
 
 def features_of(cases: Sequence[Any], learned_on: Sequence[Any], setup: Any) -> list[list[float]]:
-    """Each case's features, with records learned on `learned_on` less the case itself."""
-    from claims.evaluation import journalists, records_from
+    """Each case's features, with records learned on `learned_on`, less the case's own
+    words where it is among them (no claim is judged by its own verdict)."""
+    from claims.evaluation import journalists, records_from, records_without
 
-    shared = records_from(learned_on, journalists)
-    rows = []
-    for case in cases:
-        own = case in learned_on
-        records = (
-            records_from([c for c in learned_on if c is not case], journalists) if own else shared
+    records = records_from(learned_on, journalists)
+    among = {case.id for case in learned_on}
+    return [
+        evidence_features(
+            case,
+            records_without(records, case, journalists) if case.id in among else records,
+            setup,
         )
-        rows.append(evidence_features(case, records, setup))
-    return rows
+        for case in cases
+    ]
 
 
 Fit = Callable[[Any, Any, Any], Any]  # (train x, train y, judged x) → scores
@@ -134,7 +136,8 @@ def out_of_fold(cases: Sequence[Any], setup: Any) -> dict[str, dict[str, float]]
     from claims.evaluation import folds_of
 
     scored: dict[str, dict[str, float]] = {}
-    for fold in (folds := folds_of(cases)):
+    folds = folds_of(cases)
+    for fold in folds:
         train = [case for other in folds if other is not fold for case in other]
         y = np.array([case.truth == "true" for case in train])
         x_train, x_judged = features_of(train, train, setup), features_of(fold, train, setup)

@@ -116,17 +116,34 @@ def automatic(case: Case) -> tuple[Piece, ...]:
     return case.automatic
 
 
+def words_of(case: Case, labels: Labels) -> list[Word]:
+    """The words a claim adds to its publishers' records: checked labels only (as
+    claims.services.track_record counts: nobody checked what the assessor read)."""
+    outcome = outcome_of(case.verdict, None, ANY_DAY)
+    pieces = enumerate(labels(case))
+    rows = [(p.publisher, case.id, p.stance, None, i) for i, p in pieces if not p.automatic]
+    return [
+        Word(publisher, claim, side_of_stance(stance) or "", outcome)
+        for (publisher, claim), stance in latest_words(rows).items()
+    ]
+
+
 def records_from(cases: Iterable[Case], labels: Labels) -> dict[object, TrackRecord]:
-    """Publishers' records from the claims given, counting checked labels only (as
-    claims.services.track_record does: nobody checked what the assessor read)."""
-    words = []
-    for case in cases:
-        outcome = outcome_of(case.verdict, None, ANY_DAY)
-        pieces = enumerate(labels(case))
-        rows = [(p.publisher, case.id, p.stance, None, i) for i, p in pieces if not p.automatic]
-        for (publisher, claim), stance in latest_words(rows).items():
-            words.append(Word(publisher, claim, side_of_stance(stance) or "", outcome))
-    return records_of(words)
+    """Publishers' records from the claims given."""
+    return records_of([word for case in cases for word in words_of(case, labels)])
+
+
+def records_without(
+    records: dict[object, TrackRecord], case: Case, labels: Labels
+) -> dict[object, TrackRecord]:
+    """`records` with the claim's own words taken out, as scoring takes them out in the
+    service: what may judge a claim that the records were learned on."""
+    kept = dict(records)
+    for word in words_of(case, labels):
+        kept[word.publisher] = kept.get(word.publisher, TrackRecord()).without(
+            word.side, word.outcome
+        )
+    return kept
 
 
 @dataclass(frozen=True)

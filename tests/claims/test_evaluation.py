@@ -23,8 +23,10 @@ from claims.evaluation import (
     journalists,
     load_cases,
     records_from,
+    records_without,
 )
 from claims.firmness import LEGACY_RULES
+from claims.track_record import TrackRecord
 
 
 def archive(tmp_path: Path) -> Path:
@@ -84,6 +86,21 @@ def test_records_are_learned_from_the_claims_given_only(tmp_path: Path) -> None:
     assert records["steadywire.example"].supported_held == 1
     assert records["gossip.example"].supported_fell == 2
     assert records["gossip.example"].supported_unsettled == 1
+
+
+def test_a_claim_s_own_words_are_taken_out_of_the_records_it_was_learned_with(
+    tmp_path: Path,
+) -> None:
+    cases = load_cases(archive(tmp_path))
+    learned = records_from(cases[:8], journalists)
+    for case in cases[:8]:
+        others = records_from([c for c in cases[:8] if c is not case], journalists)
+        kept = records_without(learned, case, journalists)
+        for publisher in set(learned) | set(others):
+            assert kept.get(publisher, TrackRecord()) == others.get(publisher, TrackRecord())
+    # h1 ended false: without it, the gossip site's support of false claims counts one less
+    assert learned["gossip.example"].supported_fell == 4
+    assert records_without(learned, cases[1], journalists)["gossip.example"].supported_fell == 3
 
 
 def test_the_track_record_beats_today_s_model_on_a_telling_archive(tmp_path: Path) -> None:
